@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmview: the pages file, one line per run of leaves (or per leaf).
+ *
+ * One sink, as in ptdump: a pending run grows while the next leaf
+ * continues it and is printed when one does not.
+ */
+#include <linux/mm.h>
+#include "vmview.h"
+
+struct vmv_pages_state {
+	struct vmv_leaf run;	/* pending run; run.type == 0: none */
+};
+
+static bool vmv_run_continues(const struct vmv_leaf *r,
+			      const struct vmv_leaf *l)
+{
+	u64 n = (r->end - r->addr) >> PAGE_SHIFT;
+
+	if (!r->type || l->addr != r->end || l->type != r->type ||
+	    l->level != r->level || l->flags != r->flags ||
+	    l->src != r->src || l->excl != r->excl ||
+	    l->mapcount != r->mapcount || l->swap_type != r->swap_type ||
+	    l->marker != r->marker || l->write != r->write)
+		return false;
+	if (l->src == VMV_SRC_FILE && l->off != r->off + (n << PAGE_SHIFT))
+		return false;
+	switch (l->type) {
+	case VMV_T_ZERO:		/* one frame, mapped again and again */
+	case VMV_T_MARKER:
+		return true;
+	default:			/* frames or swap slots in sequence */
+		return l->pfn == r->pfn + n;
+	}
+}
+
+static void vmv_pages_print(struct vmv_file *f, const struct vmv_leaf *l)
+{
+	char flags[VMV_F_NFLAGS + 1];
+
+	vmv_flags_str(flags, l->flags);
+	vmv_printf(f, "0x%016lx-0x%016lx %s %s %s", l->addr, l->end,
+		   vmv_level_name(l->level), vmv_type_name(l->type), flags);
+	vmv_leaf_print_tail(f, l, (l->end - l->addr) >> PAGE_SHIFT);
+	vmv_printf(f, "\n");
+}
+
+/* Called under a page table lock: format only. */
+static int vmv_pages_leaf(struct vmv_walk *w, const struct vmv_leaf *l)
+{
+	struct vmv_file *f = w->priv;
+	struct vmv_pages_state *s = f->state;
+
+	if (!f->req.per_page && vmv_run_continues(&s->run, l)) {
+		s->run.end = l->end;
+		return 0;
+	}
+	if (s->run.type) {
+		if (vmv_room(f) < VMV_LINE_MAX)
+			return VMV_STOP;
+		vmv_pages_print(f, &s->run);
+	}
+	s->run = *l;
+	return 0;
+}
+
+static int vmv_pages_begin(struct vmv_file *f)
+{
+	int ret = vmv_mm_begin(f);
+
+	if (ret)
+		return ret;
+	f->cursor = f->req.start;
+	vmv_printf(f, "# vmview pages %d pid=%d start=0x%lx end=0x%lx mode=%s levels=%d\n",
+		   VMVIEW_FORMAT_VERSION, pid_vnr(f->req.pid), f->req.start,
+		   f->req.end, f->req.per_page ? "pages" : "runs",
+		   vmv_levels());
+	return 0;
+}
+
+static int vmv_pages_fill(struct vmv_file *f)
+{
+	struct vmv_pages_state *s = f->state;
+	struct vmv_walk w = { .leaf = vmv_pages_leaf, .priv = f };
+	int ret;
+
+	if (f->cursor < f->req.end) {
+		ret = vmv_walk_chunk(f, &w, f->req.end, NULL, NULL);
+		if (ret)
+			return ret < 0 ? ret : 0;
+	}
+	if (s->run.type) {
+		if (vmv_room(f) < VMV_LINE_MAX)
+			return 0;
+		vmv_pages_print(f, &s->run);
+		s->run.type = 0;
+	}
+	return 1;
+}
+
+const struct vmv_view vmv_pages_view = {
+	.name = "pages",
+	.mode = 0600,
+	.keys = VMV_K_PID | VMV_K_RANGE | VMV_K_MODE,
+	.begin = vmv_pages_begin,
+	.fill = vmv_pages_fill,
+	.end = vmv_mm_end,
+	.state_size = sizeof(struct vmv_pages_state),
+};

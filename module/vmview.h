@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmview: internal interfaces between the module's files.
+ */
+#ifndef _VMVIEW_H
+#define _VMVIEW_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/fs.h>
+#include <linux/mm_types.h>
+#include <uapi/vmview.h>
+
+#define VMV_BUF_SIZE	(64 * 1024)	/* per open file, whatever the target */
+#define VMV_LINE_MAX	256		/* longest line but for vmas' paths */
+#define VMV_REQ_MAX	255		/* longest request */
+#define VMV_STOP	1		/* walker: stopped early, resume at ->next */
+#define VMV_BUDGET	8192		/* table entries visited per lock hold */
+
+/* Request keys; each view says which it takes. */
+#define VMV_K_PID	BIT(0)
+#define VMV_K_RANGE	BIT(1)
+#define VMV_K_MODE	BIT(2)
+#define VMV_K_ADDR	BIT(3)
+#define VMV_K_BYTES	BIT(4)
+
+#define VMV_BYTES_MAX	256
+
+enum vmv_src { VMV_SRC_NONE, VMV_SRC_ANON, VMV_SRC_FILE };
+enum vmv_marker { VMV_MARKER_NONE, VMV_MARKER_UFFD_WP, VMV_MARKER_POISON };
+
+/**
+ * struct vmv_leaf - one decoded leaf entry, clipped to the walked range
+ * @addr: first virtual address covered
+ * @end: end of the covered range (exclusive)
+ * @pfn: frame of @addr (present, migration, device, hwpoison) or, for
+ *	swap, the swap offset of @addr
+ * @off: byte offset of @addr in the backing file (@src == VMV_SRC_FILE)
+ * @flags: VMV_F_* bits
+ * @mapcount: mapcount of the page, -1 when no struct page is used
+ * @level: enum vmv_level
+ * @type: enum vmv_type
+ * @swap_type: swap device index, for VMV_T_SWAP
+ * @src: enum vmv_src
+ * @marker: enum vmv_marker, for VMV_T_MARKER
+ * @excl: anonymous page exclusive to this mm
+ * @write: writable migration or device entry
+ */
+struct vmv_leaf {
+	unsigned long addr;
+	unsigned long end;
+	u64 pfn;
+	u64 off;
+	u32 flags;
+	int mapcount;
+	u8 level;
+	u8 type;
+	u8 swap_type;
+	u8 src;
+	u8 marker;
+	bool excl;
+	bool write;
+};
+
+struct vmv_walk;
+typedef int (*vmv_leaf_fn)(struct vmv_walk *w, const struct vmv_leaf *l);
+
+/**
+ * struct vmv_walk - state of one pass over part of a user address space
+ * @mm: the address space, mmget() and mmap read lock held while walking
+ * @vma: the VMA being walked
+ * @leaf: sink, called for every non-empty leaf, under the leaf's page
+ *	table lock: it must not sleep.  Returns 0 to go on, VMV_STOP to stop
+ *	before this leaf.
+ * @priv: the sink's data
+ * @next: after a VMV_STOP, where to resume
+ * @budget: table entries that may still be visited in this lock hold
+ */
+struct vmv_walk {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	vmv_leaf_fn leaf;
+	void *priv;
+	unsigned long next;
+	long budget;
+};
+
+/* A request as written to an open file, or the defaults. */
+struct vmv_req {
+	struct pid *pid;
+	unsigned long start;
+	unsigned long end;
+	unsigned long addr;
+	unsigned int bytes;
+	bool per_page;
+};
+
+struct vmv_file;
+
+/**
+ * struct vmv_view - one debugfs file
+ * @name: file name
+ * @mode: file mode
+ * @keys: VMV_K_* keys its requests may use
+ * @begin: start a pass: print the version line, take what the pass needs
+ * @fill: produce more output into the buffer; 0 when there may be more,
+ *	1 when the pass is complete, -errno on failure
+ * @end: release what @begin took; called once per begun pass; may be NULL
+ * @state_size: bytes of per-file state the view needs
+ */
+struct vmv_view {
+	const char *name;
+	umode_t mode;
+	unsigned int keys;
+	int (*begin)(struct vmv_file *f);
+	int (*fill)(struct vmv_file *f);
+	void (*end)(struct vmv_file *f);
+	size_t state_size;
+};
+
+/**
+ * struct vmv_file - one open file
+ * @view: which file
+ * @lock: serialises read, write and llseek on this open file
+ * @req: the request in force
+ * @buf: pending output
+ * @len: bytes in @buf
+ * @pos: bytes of @buf already copied out
+ * @begun: a pass has begun
+ * @done: the pass is complete (or failed: @err)
+ * @err: error to report once @buf is drained
+ * @mm: the target's mm for this pass (mmgrab() held), or NULL
+ * @cursor: where the pass resumes
+ * @state: the view's own state, @view->state_size bytes
+ */
+struct vmv_file {
+	const struct vmv_view *view;
+	struct mutex lock;	/* serialises read, write, llseek */
+	struct vmv_req req;
+	char *buf;
+	size_t len;
+	size_t pos;
+	bool begun;
+	bool done;
+	int err;
+	struct mm_struct *mm;
+	unsigned long cursor;
+	void *state;
+};
+
+/* main.c */
+__printf(2, 3) void vmv_printf(struct vmv_file *f, const char *fmt, ...);
+size_t vmv_room(const struct vmv_file *f);
+
+/* request.c */
+int vmv_req_parse(struct vmv_req *req, unsigned int keys, char *text);
+int vmv_pid_check(struct pid *pid);
+struct pid *vmv_target_get(void);
+int vmv_target_set(const char *text);
+void vmv_target_exit(void);
+void vmv_req_release(struct vmv_req *req);
+unsigned long vmv_user_top(void);
+
+/* walk.c */
+int vmv_mm_begin(struct vmv_file *f);
+void vmv_mm_end(struct vmv_file *f);
+int vmv_walk_chunk(struct vmv_file *f, struct vmv_walk *w, unsigned long end,
+		   int (*vma_begin)(struct vmv_file *f,
+				    struct vm_area_struct *vma),
+		   int (*vma_done)(struct vmv_file *f,
+				   struct vm_area_struct *vma));
+int vmv_walk_vma(struct vmv_walk *w, struct vm_area_struct *vma,
+		 unsigned long start, unsigned long end);
+bool vmv_pmd_is_leaf(struct vm_area_struct *vma, pmd_t pmd);
+bool vmv_pud_is_leaf(struct vm_area_struct *vma, pud_t pud);
+
+/* leaf.c */
+u32 vmv_eff(u32 up, u64 val);
+u32 vmv_top_eff(pgd_t *pgdp);
+enum vmv_entry_kind { VMV_E_PTE, VMV_E_HUGE, VMV_E_TABLE };
+u32 vmv_entry_flags(u64 val, int kind);
+u32 vmv_leaf_flags(u64 val, int kind, u32 up);
+void vmv_leaf_pte(struct vmv_leaf *l, struct vm_area_struct *vma,
+		  pte_t pte, u32 up);
+void vmv_leaf_huge(struct vmv_leaf *l, struct vm_area_struct *vma,
+		   u64 val, u32 up, int level);
+void vmv_flags_str(char *s, u32 flags);
+const char *vmv_type_name(unsigned int type);
+const char *vmv_level_name(unsigned int level);
+void vmv_leaf_print_tail(struct vmv_file *f, const struct vmv_leaf *l,
+			 unsigned long pages);
+
+/* layout.c */
+/**
+ * struct vmv_region - a named range of the address space
+ * @name: its name in the layout and kernel files
+ * @start: first address
+ * @end: end (exclusive)
+ * @max_lines: lines the kernel file prints for it at most (0: no limit)
+ */
+struct vmv_region {
+	const char *name;
+	unsigned long start;
+	unsigned long end;
+	unsigned int max_lines;
+};
+
+#define VMV_REGIONS_MAX	20
+int vmv_regions(struct vmv_region *r, bool measure);
+const char *vmv_pti(void);
+int vmv_levels(void);
+
+/* kernel.c */
+struct vmv_kwalk;
+typedef int (*vmv_kleaf_fn)(struct vmv_kwalk *kw, unsigned long addr,
+			    unsigned long end, int level, u32 flags);
+
+/**
+ * struct vmv_kwalk - a pass over the kernel half of the page tables
+ * @leaf: sink for each present leaf; VMV_STOP stops before it
+ * @priv: the sink's data
+ * @next: after VMV_STOP, where to resume
+ * @budget: entries that may still be visited before a break
+ */
+struct vmv_kwalk {
+	vmv_kleaf_fn leaf;
+	void *priv;
+	unsigned long next;
+	long budget;
+};
+
+int vmv_kwalk_range(struct vmv_kwalk *kw, unsigned long start,
+		    unsigned long end);
+unsigned long vmv_kernel_start(void);
+
+extern const struct vmv_view vmv_pages_view;
+extern const struct vmv_view vmv_vmas_view;
+extern const struct vmv_view vmv_translate_view;
+extern const struct vmv_view vmv_layout_view;
+extern const struct vmv_view vmv_kernel_view;
+
+#endif /* _VMVIEW_H */

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmview: the walker over a user address space's page tables.
+ *
+ * Locking argument (6.1)
+ * ======================
+ *
+ * What could go wrong while we read another process's page tables, and why
+ * it cannot:
+ *
+ * 1. The mm is freed.  A pass pins the mm_struct with mmgrab() (the struct
+ *    stays) and every chunk takes mmget_not_zero() (the address space and
+ *    its page tables stay: exit_mmap() runs only when mm_users drops to 0).
+ *    If the target has exited, mmget_not_zero() fails and the read reports
+ *    -ESRCH.
+ *
+ * 2. A page table is freed under us.  We walk only inside VMAs found with
+ *    the mmap lock held for read.  Tables are freed by free_pgtables(),
+ *    which runs with the mmap lock held for write, or (munmap) after the
+ *    VMAs were detached under the write lock and the lock downgraded: the
+ *    range it frees belongs to VMAs that are no longer in the tree, and its
+ *    floor/ceiling stop at the neighbouring live VMAs.  mremap moves tables
+ *    under the write lock; khugepaged and MADV_COLLAPSE retract PTE tables
+ *    under the write lock (6.1).  So every table reachable through a live
+ *    VMA stays allocated while we hold the read lock.
+ *
+ * 3. An entry changes under us.  Entries are read once with READ_ONCE()
+ *    (ptep_get(), vmv_pmdp_get()) and decoded from that snapshot, never
+ *    re-read.  Upper levels (PGD, P4D, PUD table entries) only go from none
+ *    to a table under a read lock.  A PMD can also go from none to huge,
+ *    huge to none (zap) and huge to table (THP split): a PMD that looks
+ *    huge is re-read under pmd_lock() and decoded there; if it has become
+ *    a table we walk the table.  PTEs are read under the PTE table's lock
+ *    (pte_offset_map_lock()), so the struct page behind a present PTE stays
+ *    mapped, and so referenced, while we look at it (as pagemap does).
+ *    A PUD leaf is re-read under pud_lock().
+ *
+ * 4. hugetlb PMD sharing.  huge_pmd_unshare() can drop a PMD table from a
+ *    live hugetlb VMA under a read-locked mmap; it requires the mapping's
+ *    i_mmap_rwsem held for write.  We hold it for read while walking a
+ *    hugetlb VMA (order: mmap_lock, then i_mmap_rwsem, as in rmap.c), and
+ *    never descend below the hugetlb leaf level.
+ *
+ * 5. We sleep in atomic context or stall the target.  The sink runs under
+ *    a page table spinlock and only formats into a preallocated buffer.
+ *    Nothing copies to or from user memory while any of the target's locks
+ *    is held: output is copied out after the chunk has dropped them.  A
+ *    chunk visits at most VMV_BUDGET entries, then drops every lock; the
+ *    reader calls cond_resched() and checks for fatal signals between
+ *    chunks; the mmap lock is taken killable.  After relocking, the walk
+ *    resumes at an address, looking the VMA up again (it may have changed).
+ */
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/mmap_lock.h>
+#include <linux/hugetlb.h>
+#include <linux/huge_mm.h>
+#include <linux/pid.h>
+#include "compat.h"
+#include "vmview.h"
+
+#define VMV_AGAIN	2	/* a huge entry turned into a table: walk it */
+
+static bool vmv_out_of_budget(struct vmv_walk *w, unsigned long addr)
+{
+	if (w->budget <= 0) {
+		w->next = addr;
+		return true;
+	}
+	w->budget--;
+	return false;
+}
+
+static int walk_pte_range(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
+			  unsigned long end, u32 up)
+{
+	struct vmv_leaf l;
+	spinlock_t *ptl;	/* the entry's page table lock */
+	pte_t *start, *ptep;
+	int ret = 0;
+
+	start = vmv_pte_map_lock(w->mm, pmdp, addr, &ptl);
+	if (!start)
+		return 0;
+	w->budget -= (end - addr) >> PAGE_SHIFT;
+	for (ptep = start; addr < end; ptep++, addr += PAGE_SIZE) {
+		pte_t pte = ptep_get(ptep);
+
+		if (pte_none(pte))
+			continue;
+		l.addr = addr;
+		l.end = addr + PAGE_SIZE;
+		vmv_leaf_pte(&l, w->vma, pte, up);
+		ret = w->leaf(w, &l);
+		if (ret) {
+			w->next = addr;
+			break;
+		}
+	}
+	pte_unmap_unlock(start, ptl);
+	return ret;
+}
+
+/**
+ * vmv_pmd_is_leaf() - does this PMD map memory itself (or say where it went)?
+ * @vma: the VMA it belongs to
+ * @pmd: snapshot of the entry, not none
+ *
+ * Context: any.
+ * Return: true for a THP, devmap, hugetlb or migration entry; false for a
+ * PTE table.
+ */
+bool vmv_pmd_is_leaf(struct vm_area_struct *vma, pmd_t pmd)
+{
+	return is_vm_hugetlb_page(vma) || pmd_trans_huge(pmd) ||
+	       pmd_devmap(pmd) || is_swap_pmd(pmd);
+}
+
+static int walk_pmd_leaf(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
+			 unsigned long end, u32 up)
+{
+	struct vmv_leaf l;
+	spinlock_t *ptl;	/* the entry's page table lock */
+	pmd_t pmd;
+	int ret = 0;
+
+	ptl = pmd_lock(w->mm, pmdp);
+	pmd = vmv_pmdp_get(pmdp);
+	if (!pmd_none(pmd) && !vmv_pmd_is_leaf(w->vma, pmd)) {
+		spin_unlock(ptl);
+		return VMV_AGAIN;
+	}
+	if (!pmd_none(pmd)) {
+		l.addr = addr;
+		l.end = end;
+		vmv_leaf_huge(&l, w->vma, pmd_val(pmd), up, VMV_L_PMD);
+		ret = w->leaf(w, &l);
+		if (ret)
+			w->next = addr;
+	}
+	spin_unlock(ptl);
+	return ret;
+}
+
+static int walk_pmd_entry(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
+			  unsigned long end, u32 up)
+{
+	pmd_t pmd = vmv_pmdp_get(pmdp);
+	int ret;
+
+	if (pmd_none(pmd))
+		return 0;
+	if (vmv_pmd_is_leaf(w->vma, pmd)) {
+		ret = walk_pmd_leaf(w, pmdp, addr, end, up);
+		if (ret != VMV_AGAIN)
+			return ret;
+		/* Split under us: a table now, and it stays one. */
+		pmd = vmv_pmdp_get(pmdp);
+		if (pmd_none(pmd) || vmv_pmd_is_leaf(w->vma, pmd))
+			return 0;
+	}
+	if (pmd_bad(pmd))
+		return 0;
+	return walk_pte_range(w, pmdp, addr, end, vmv_eff(up, pmd_val(pmd)));
+}
+
+static int walk_pmd_range(struct vmv_walk *w, pud_t *pudp, unsigned long addr,
+			  unsigned long end, u32 up)
+{
+	pmd_t *pmdp = pmd_offset(pudp, addr);
+	unsigned long next;
+	int ret;
+
+	do {
+		next = pmd_addr_end(addr, end);
+		if (vmv_out_of_budget(w, addr))
+			return VMV_STOP;
+		ret = walk_pmd_entry(w, pmdp, addr, next, up);
+		if (ret)
+			return ret;
+	} while (pmdp++, addr = next, addr != end);
+	return 0;
+}
+
+/**
+ * vmv_pud_is_leaf() - does this PUD map memory itself?
+ * @vma: the VMA it belongs to
+ * @pud: snapshot of the entry, not none
+ *
+ * Context: any.
+ * Return: true for a 1 GiB leaf (hugetlb or devmap), or any entry of a
+ * 1 GiB hugetlb VMA; false for a PMD table.
+ */
+bool vmv_pud_is_leaf(struct vm_area_struct *vma, pud_t pud)
+{
+	if (pud_large(pud) || pud_devmap(pud))
+		return true;
+	return is_vm_hugetlb_page(vma) && vma_kernel_pagesize(vma) == PUD_SIZE;
+}
+
+static int walk_pud_leaf(struct vmv_walk *w, pud_t *pudp, unsigned long addr,
+			 unsigned long end, u32 up)
+{
+	struct vmv_leaf l;
+	spinlock_t *ptl;	/* the entry's page table lock */
+	pud_t pud;
+	int ret = 0;
+
+	ptl = pud_lock(w->mm, pudp);
+	pud = READ_ONCE(*pudp);
+	if (!pud_none(pud) && !vmv_pud_is_leaf(w->vma, pud)) {
+		spin_unlock(ptl);
+		return VMV_AGAIN;
+	}
+	if (!pud_none(pud)) {
+		l.addr = addr;
+		l.end = end;
+		vmv_leaf_huge(&l, w->vma, pud_val(pud), up, VMV_L_PUD);
+		ret = w->leaf(w, &l);
+		if (ret)
+			w->next = addr;
+	}
+	spin_unlock(ptl);
+	return ret;
+}
+
+static int walk_pud_entry(struct vmv_walk *w, pud_t *pudp, unsigned long addr,
+			  unsigned long end, u32 up)
+{
+	pud_t pud = READ_ONCE(*pudp);
+	int ret;
+
+	if (pud_none(pud))
+		return 0;
+	if (vmv_pud_is_leaf(w->vma, pud)) {
+		ret = walk_pud_leaf(w, pudp, addr, end, up);
+		if (ret != VMV_AGAIN)
+			return ret;
+		pud = READ_ONCE(*pudp);
+		if (pud_none(pud) || vmv_pud_is_leaf(w->vma, pud))
+			return 0;
+	}
+	if (pud_bad(pud))
+		return 0;
+	return walk_pmd_range(w, pudp, addr, end, vmv_eff(up, pud_val(pud)));
+}
+
+static int walk_pud_range(struct vmv_walk *w, p4d_t *p4dp, unsigned long addr,
+			  unsigned long end, u32 up)
+{
+	pud_t *pudp = pud_offset(p4dp, addr);
+	unsigned long next;
+	int ret;
+
+	do {
+		next = pud_addr_end(addr, end);
+		if (vmv_out_of_budget(w, addr))
+			return VMV_STOP;
+		ret = walk_pud_entry(w, pudp, addr, next, up);
+		if (ret)
+			return ret;
+	} while (pudp++, addr = next, addr != end);
+	return 0;
+}
+
+static int walk_p4d_range(struct vmv_walk *w, pgd_t *pgdp, unsigned long addr,
+			  unsigned long end, u32 up)
+{
+	p4d_t *p4dp = p4d_offset(pgdp, addr);
+	unsigned long next;
+	p4d_t p4d;
+	int ret;
+
+	do {
+		next = p4d_addr_end(addr, end);
+		if (vmv_out_of_budget(w, addr))
+			return VMV_STOP;
+		p4d = READ_ONCE(*p4dp);
+		if (p4d_none(p4d) || p4d_bad(p4d))
+			continue;
+		/* With 4 levels the P4D is the PGD entry, already counted. */
+		ret = walk_pud_range(w, p4dp, addr, next,
+				     pgtable_l5_enabled() ?
+				     vmv_eff(up, p4d_val(p4d)) : up);
+		if (ret)
+			return ret;
+	} while (p4dp++, addr = next, addr != end);
+	return 0;
+}
+
+static int walk_pgd_range(struct vmv_walk *w, unsigned long addr,
+			  unsigned long end)
+{
+	pgd_t *pgdp = pgd_offset(w->mm, addr);
+	unsigned long next;
+	pgd_t pgd;
+	int ret;
+
+	do {
+		next = pgd_addr_end(addr, end);
+		if (vmv_out_of_budget(w, addr))
+			return VMV_STOP;
+		pgd = READ_ONCE(*pgdp);
+		if (pgd_none(pgd) || pgd_bad(pgd))
+			continue;
+		ret = walk_p4d_range(w, pgdp, addr, next, vmv_top_eff(pgdp));
+		if (ret)
+			return ret;
+	} while (pgdp++, addr = next, addr != end);
+	return 0;
+}
+
+/**
+ * vmv_walk_vma() - walk the page tables of part of one VMA
+ * @w: walk state; ->mm, ->leaf and ->budget set
+ * @vma: a VMA of @w->mm
+ * @start: first address, inside @vma, page-aligned
+ * @end: end address, inside @vma, page-aligned, above @start
+ *
+ * Context: process context; mmget() and the mmap read lock of @w->mm held.
+ * Takes the mapping's i_mmap_rwsem for a hugetlb VMA, page table spinlocks
+ * around each leaf.  The sink runs under a spinlock.
+ * Return: 0 when @end was reached, VMV_STOP when the sink or the budget
+ * stopped the walk (resume at @w->next).
+ */
+int vmv_walk_vma(struct vmv_walk *w, struct vm_area_struct *vma,
+		 unsigned long start, unsigned long end)
+{
+	struct address_space *mapping = NULL;
+	int ret;
+
+	if (is_vm_hugetlb_page(vma) && vma->vm_file) {
+		mapping = vma->vm_file->f_mapping;
+		i_mmap_lock_read(mapping);
+	}
+	w->vma = vma;
+	ret = walk_pgd_range(w, start, end);
+	if (mapping)
+		i_mmap_unlock_read(mapping);
+	return ret;
+}
+
+static int vmv_walk_vmas(struct vmv_file *f, struct vmv_walk *w,
+			 unsigned long end,
+			 int (*vma_begin)(struct vmv_file *f,
+					  struct vm_area_struct *vma),
+			 int (*vma_done)(struct vmv_file *f,
+					 struct vm_area_struct *vma))
+{
+	struct vm_area_struct *vma;
+	int ret;
+
+	while (f->cursor < end) {
+		if (vmv_out_of_budget(w, f->cursor))
+			return VMV_STOP;
+		vma = find_vma(w->mm, f->cursor);
+		if (!vma || vma->vm_start >= end) {
+			f->cursor = end;
+			break;
+		}
+		if (vma_begin) {
+			ret = vma_begin(f, vma);
+			if (ret)
+				return ret;
+		}
+		ret = vmv_walk_vma(w, vma, max(f->cursor, vma->vm_start),
+				   min(vma->vm_end, end));
+		if (ret) {
+			f->cursor = w->next;
+			return ret;
+		}
+		f->cursor = min(vma->vm_end, end);
+		if (vma_done) {
+			ret = vma_done(f, vma);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * vmv_walk_chunk() - walk the target from f->cursor towards @end, one lock hold
+ * @f: open file; ->mm set by vmv_mm_begin(), ->cursor where to start
+ * @w: walk state with ->leaf and ->priv set
+ * @end: end of the range
+ * @vma_begin: called before each VMA is walked (or resumed); may be NULL
+ * @vma_done: called after each VMA is complete; may be NULL
+ *
+ * Pins the address space, takes its mmap lock (killable), walks at most
+ * VMV_BUDGET entries, and drops both.  Advances f->cursor.
+ *
+ * Context: process context, may sleep; no locks held.
+ * Return: 0 when @end was reached, VMV_STOP when there is more to walk,
+ * -ESRCH if the target's address space is gone, -EINTR on a fatal signal,
+ * or an error from the callbacks.
+ */
+int vmv_walk_chunk(struct vmv_file *f, struct vmv_walk *w, unsigned long end,
+		   int (*vma_begin)(struct vmv_file *f,
+				    struct vm_area_struct *vma),
+		   int (*vma_done)(struct vmv_file *f,
+				   struct vm_area_struct *vma))
+{
+	struct mm_struct *mm = f->mm;
+	int ret;
+
+	if (!mmget_not_zero(mm))
+		return -ESRCH;
+	if (mmap_read_lock_killable(mm)) {
+		mmput(mm);
+		return -EINTR;
+	}
+	w->mm = mm;
+	w->budget = VMV_BUDGET;
+	ret = vmv_walk_vmas(f, w, end, vma_begin, vma_done);
+	mmap_read_unlock(mm);
+	mmput(mm);
+	return ret;
+}
+
+/**
+ * vmv_mm_begin() - resolve the request's process to its mm for one pass
+ * @f: open file with a request
+ *
+ * Context: process context, may sleep.
+ * Return: 0 with f->mm pinned by mmgrab(); -ESRCH when there is no target
+ * or it has exited; -ENXIO when it has no user address space.
+ */
+int vmv_mm_begin(struct vmv_file *f)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+
+	if (!f->req.pid)
+		return -ESRCH;
+	task = get_pid_task(f->req.pid, PIDTYPE_PID);
+	if (!task)
+		return -ESRCH;
+	mm = get_task_mm(task);
+	put_task_struct(task);
+	if (!mm)
+		return -ENXIO;
+	mmgrab(mm);
+	mmput(mm);
+	f->mm = mm;
+	return 0;
+}
+
+/**
+ * vmv_mm_end() - drop the mm pinned by vmv_mm_begin()
+ * @f: open file
+ *
+ * Context: process context.
+ */
+void vmv_mm_end(struct vmv_file *f)
+{
+	if (f->mm) {
+		mmdrop(f->mm);
+		f->mm = NULL;
+	}
+}
