@@ -57,15 +57,25 @@ u32 vmv_top_eff(pgd_t *pgdp)
  * @val: the entry
  * @kind: VMV_E_PTE, VMV_E_HUGE (PMD/PUD leaf: PAT in bit 12, devmap as
  *	special) or VMV_E_TABLE (points to a table: the MMU uses only P, R/W,
- *	U/S, PWT, PCD, A and XD there; bit 12 is an address bit)
+ *	U/S, PWT, PCD, A and XD there; bit 12 is an address bit).  A leaf
+ *	that is neither present nor PROT_NONE is in swap format: only its
+ *	soft-dirty and uffd-wp bits are flags.
  *
  * Context: any.
  * Return: the VMV_F_* bits of @val, not combined with other levels.
  */
 u32 vmv_entry_flags(u64 val, int kind)
 {
+	u64 mapped = _PAGE_PRESENT | _PAGE_PROTNONE |
+		     (kind == VMV_E_HUGE ? _PAGE_PSE : 0);
 	u32 f = 0;
 
+	if (val && kind != VMV_E_TABLE && !(val & mapped)) {
+		/* Swap format: the other bits are type and offset. */
+		f |= pte_swp_soft_dirty(__pte(val)) ? VMV_F_SOFT_DIRTY : 0;
+		f |= pte_swp_uffd_wp(__pte(val)) ? VMV_F_UFFD_WP : 0;
+		return f;
+	}
 	f |= val & _PAGE_PRESENT ? VMV_F_PRESENT : 0;
 	f |= val & _PAGE_RW ? VMV_F_WRITE : 0;
 	f |= val & _PAGE_USER ? VMV_F_USER : 0;
@@ -245,7 +255,8 @@ void vmv_leaf_huge(struct vmv_leaf *l, struct vm_area_struct *vma,
 
 	vmv_leaf_clear(l, level);
 	if (level == VMV_L_PUD) {
-		present = pud_present(__pud(val));
+		/* hugetlb's PROT_NONE leaves: pud_present() misses them. */
+		present = val & (_PAGE_PRESENT | _PAGE_PROTNONE);
 		base = present ? pud_pfn(__pud(val)) : 0;
 	} else {
 		present = pmd_present(__pmd(val));

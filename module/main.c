@@ -160,28 +160,31 @@ static void vmv_step(struct vmv_file *f)
 /*
  * Make output available: returns 0 with unread bytes in the buffer, 0 with
  * none at the end of the pass, or an error (once, after the output that
- * preceded it was read).
+ * preceded it was read).  Fills the buffer at least half before returning,
+ * so one read() gets whole short outputs; every step starts with room for
+ * any line, so every step makes progress.
  */
 static int vmv_produce(struct vmv_file *f)
 {
 	int ret;
 
-	while (f->pos == f->len) {
-		if (f->done) {
-			ret = f->err;
-			f->err = 0;
-			return ret;
-		}
-		f->len = 0;
-		f->pos = 0;
+	if (f->pos < f->len)
+		return 0;
+	f->len = 0;
+	f->pos = 0;
+	while (!f->done && f->len < VMV_BUF_SIZE / 2) {
 		vmv_step(f);
-		if (f->pos == f->len && !f->done) {
-			if (fatal_signal_pending(current))
-				return -EINTR;
-			cond_resched();
-		}
+		if (f->done)
+			break;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		cond_resched();
 	}
-	return 0;
+	if (f->len || !f->done)
+		return 0;
+	ret = f->err;
+	f->err = 0;
+	return ret;
 }
 
 static ssize_t vmv_read(struct file *file, char __user *ubuf, size_t count,
