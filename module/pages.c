@@ -8,6 +8,10 @@
 #include <linux/mm.h>
 #include "vmview.h"
 
+/* The binary layout is ABI: no padding, no surprises between compilers. */
+static_assert(sizeof(struct vmv_bin_header) == 48);
+static_assert(sizeof(struct vmv_bin_rec) == 48);
+
 struct vmv_pages_state {
 	struct vmv_leaf run;	/* pending run; run.type == 0: none */
 };
@@ -34,10 +38,34 @@ static bool vmv_run_continues(const struct vmv_leaf *r,
 	}
 }
 
+static void vmv_pages_record(struct vmv_file *f, const struct vmv_leaf *l)
+{
+	struct vmv_bin_rec *r = (struct vmv_bin_rec *)(f->buf + f->len);
+
+	r->start = l->addr;
+	r->pages = (l->end - l->addr) >> PAGE_SHIFT;
+	r->pfn = l->pfn;
+	r->off = l->off;
+	r->flags = l->flags;
+	r->mapcount = l->mapcount;
+	r->level = l->level;
+	r->type = l->type;
+	r->src = l->src;
+	r->swap_type = l->swap_type;
+	r->marker = l->marker;
+	r->bits = (l->excl ? VMV_B_EXCL : 0) | (l->write ? VMV_B_WRITE : 0);
+	r->reserved = 0;
+	f->len += sizeof(*r);
+}
+
 static void vmv_pages_print(struct vmv_file *f, const struct vmv_leaf *l)
 {
 	char flags[VMV_F_NFLAGS + 1];
 
+	if (f->req.binary) {
+		vmv_pages_record(f, l);
+		return;
+	}
 	vmv_flags_str(flags, l->flags);
 	vmv_printf(f, "0x%016lx-0x%016lx %s %s %s", l->addr, l->end,
 		   vmv_level_name(l->level), vmv_type_name(l->type), flags);
@@ -64,6 +92,23 @@ static int vmv_pages_leaf(struct vmv_walk *w, const struct vmv_leaf *l)
 	return 0;
 }
 
+static void vmv_pages_bin_header(struct vmv_file *f)
+{
+	struct vmv_bin_header *h = (struct vmv_bin_header *)f->buf;
+
+	memset(h, 0, sizeof(*h));
+	h->magic = VMV_BIN_MAGIC;
+	h->version = VMVIEW_FORMAT_VERSION;
+	h->rec_size = sizeof(struct vmv_bin_rec);
+	h->hdr_size = sizeof(*h);
+	h->pid = pid_vnr(f->req.pid);
+	h->levels = vmv_levels();
+	h->per_page = f->req.per_page;
+	h->start = f->req.start;
+	h->end = f->req.end;
+	f->len = sizeof(*h);
+}
+
 static int vmv_pages_begin(struct vmv_file *f)
 {
 	int ret = vmv_mm_begin(f);
@@ -71,6 +116,10 @@ static int vmv_pages_begin(struct vmv_file *f)
 	if (ret)
 		return ret;
 	f->cursor = f->req.start;
+	if (f->req.binary) {
+		vmv_pages_bin_header(f);
+		return 0;
+	}
 	vmv_printf(f, "# vmview pages %d pid=%d start=0x%lx end=0x%lx mode=%s levels=%d\n",
 		   VMVIEW_FORMAT_VERSION, pid_vnr(f->req.pid), f->req.start,
 		   f->req.end, f->req.per_page ? "pages" : "runs",
@@ -101,7 +150,7 @@ static int vmv_pages_fill(struct vmv_file *f)
 const struct vmv_view vmv_pages_view = {
 	.name = "pages",
 	.mode = 0600,
-	.keys = VMV_K_PID | VMV_K_RANGE | VMV_K_MODE,
+	.keys = VMV_K_PID | VMV_K_RANGE | VMV_K_MODE | VMV_K_FORMAT,
 	.begin = vmv_pages_begin,
 	.fill = vmv_pages_fill,
 	.end = vmv_mm_end,

@@ -94,6 +94,7 @@ struct vmv_req_text {
 	unsigned long addr;
 	unsigned long bytes;
 	bool per_page;
+	bool binary;
 };
 
 static int vmv_parse_mode(const char *val, bool *per_page)
@@ -102,6 +103,17 @@ static int vmv_parse_mode(const char *val, bool *per_page)
 		*per_page = false;
 	else if (!strcmp(val, "pages"))
 		*per_page = true;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int vmv_parse_format(const char *val, bool *binary)
+{
+	if (!strcmp(val, "text"))
+		*binary = false;
+	else if (!strcmp(val, "bin"))
+		*binary = true;
 	else
 		return -EINVAL;
 	return 0;
@@ -126,6 +138,8 @@ static int vmv_parse_token(struct vmv_req_text *t, unsigned int keys,
 		key = VMV_K_ADDR;
 	else if (!strcmp(token, "bytes"))
 		key = VMV_K_BYTES;
+	else if (!strcmp(token, "format"))
+		key = VMV_K_FORMAT;
 	else
 		return -EINVAL;
 	if (!(keys & key))
@@ -140,6 +154,8 @@ static int vmv_parse_token(struct vmv_req_text *t, unsigned int keys,
 		return vmv_parse_mode(val, &t->per_page);
 	case VMV_K_ADDR:
 		return vmv_parse_ulong(val, &t->addr);
+	case VMV_K_FORMAT:
+		return vmv_parse_format(val, &t->binary);
 	default:
 		return vmv_parse_ulong(val, &t->bytes);
 	}
@@ -175,6 +191,7 @@ static int vmv_req_apply(struct vmv_req *req, const struct vmv_req_text *t)
 	req->addr = t->addr;
 	req->bytes = t->bytes;
 	req->per_page = t->per_page;
+	req->binary = t->binary;
 	if (t->seen & VMV_K_PID) {
 		ret = vmv_pid_lookup(t->pid, &pid);
 		if (ret)

@@ -23,11 +23,9 @@
 #define VMV_K_MODE	BIT(2)
 #define VMV_K_ADDR	BIT(3)
 #define VMV_K_BYTES	BIT(4)
+#define VMV_K_FORMAT	BIT(5)
 
 #define VMV_BYTES_MAX	256
-
-enum vmv_src { VMV_SRC_NONE, VMV_SRC_ANON, VMV_SRC_FILE };
-enum vmv_marker { VMV_MARKER_NONE, VMV_MARKER_UFFD_WP, VMV_MARKER_POISON };
 
 /**
  * struct vmv_leaf - one decoded leaf entry, clipped to the walked range
@@ -41,8 +39,8 @@ enum vmv_marker { VMV_MARKER_NONE, VMV_MARKER_UFFD_WP, VMV_MARKER_POISON };
  * @level: enum vmv_level
  * @type: enum vmv_type
  * @swap_type: swap device index, for VMV_T_SWAP
- * @src: enum vmv_src
- * @marker: enum vmv_marker, for VMV_T_MARKER
+ * @src: enum vmv_src_kind
+ * @marker: enum vmv_marker_kind, for VMV_T_MARKER
  * @excl: anonymous page exclusive to this mm
  * @write: writable migration or device entry
  */
@@ -93,6 +91,7 @@ struct vmv_req {
 	unsigned long addr;
 	unsigned int bytes;
 	bool per_page;
+	bool binary;
 };
 
 struct vmv_file;

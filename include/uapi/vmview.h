@@ -11,11 +11,7 @@
 #ifndef _UAPI_VMVIEW_H
 #define _UAPI_VMVIEW_H
 
-#ifdef __KERNEL__
 #include <linux/types.h>
-#else
-#include <stdint.h>
-#endif
 
 /* Revision of the text formats; printed in every file's version line. */
 #define VMVIEW_FORMAT_VERSION	1
@@ -73,6 +69,61 @@ enum vmv_level {
 	VMV_L_PUD,		/* 1 GiB */
 	VMV_L_P4D,		/* upper levels: only in translate */
 	VMV_L_PGD,
+};
+
+/*
+ * Binary form of the pages file (request "format=bin"): one header, then
+ * one record per line the text form would print, all little-endian, no
+ * padding between records.  Readers must check magic, version and
+ * rec_size, and skip rec_size - sizeof(struct vmv_bin_rec) trailing bytes
+ * of records from a later, larger revision.
+ */
+#define VMV_BIN_MAGIC		0x42564d56U	/* "VMVB" */
+
+struct vmv_bin_header {
+	__u32 magic;		/* VMV_BIN_MAGIC */
+	__u16 version;		/* VMVIEW_FORMAT_VERSION */
+	__u16 rec_size;		/* sizeof(struct vmv_bin_rec) */
+	__s32 pid;		/* in the reader's pid namespace */
+	__u8 levels;		/* 4 or 5 */
+	__u8 per_page;		/* 1: mode=pages */
+	__u16 hdr_size;		/* sizeof(struct vmv_bin_header) */
+	__u64 start;		/* range walked */
+	__u64 end;
+	__u64 reserved[2];
+};
+
+#define VMV_B_EXCL		(1U << 0)	/* anonymous, exclusive */
+#define VMV_B_WRITE		(1U << 1)	/* writable migration/device */
+
+struct vmv_bin_rec {
+	__u64 start;		/* first virtual address */
+	__u64 pages;		/* base pages covered */
+	__u64 pfn;		/* first frame, or first swap offset */
+	__u64 off;		/* byte offset in the file (src == FILE) */
+	__u32 flags;		/* VMV_F_* */
+	__s32 mapcount;		/* -1: no struct page */
+	__u8 level;		/* enum vmv_level */
+	__u8 type;		/* enum vmv_type */
+	__u8 src;		/* enum vmv_src_kind */
+	__u8 swap_type;
+	__u8 marker;		/* enum vmv_marker_kind */
+	__u8 bits;		/* VMV_B_* */
+	__u16 reserved;
+};
+
+/* Where a page's contents come from. */
+enum vmv_src_kind {
+	VMV_SRC_NONE = 0,	/* no struct page (zero page, pfnmap) */
+	VMV_SRC_ANON,		/* anonymous memory: swap is its backing */
+	VMV_SRC_FILE,		/* page cache of the mapped file */
+};
+
+/* What a marker entry marks. */
+enum vmv_marker_kind {
+	VMV_MARKER_NONE = 0,
+	VMV_MARKER_UFFD_WP,
+	VMV_MARKER_POISON,
 };
 
 #endif /* _UAPI_VMVIEW_H */
