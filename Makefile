@@ -28,7 +28,7 @@ SELFTESTS := $(SELFTEST_SRCS:.c=)
 SELFTEST_HDRS := $(wildcard selftests/vmview/*.h)
 
 .PHONY: all module tools selftests style install dkms check check4 check5 \
-	demo shell clean help deps
+	demo shell clean help deps bench
 
 all: module tools selftests
 
@@ -38,6 +38,7 @@ help:
 	@echo 'make check      all selftests in 4- and 5-level guests + style'
 	@echo 'make shell      an interactive guest with the module loaded'
 	@echo 'make style      checkpatch --strict over module/'
+	@echo 'make bench      vmview against pagemap in the guest (docs/performance.md)'
 	@echo 'make install    install the module for the running kernel'
 	@echo 'make dkms       register the module with DKMS'
 	@echo 'KDIR=...        kernel build tree (now: $(KDIR))'
@@ -94,7 +95,16 @@ shell: deps
 	$(MAKE) guest-build
 	scripts/vm-run --shell
 
+BENCH := scripts/bench/vmbench
+
+$(BENCH): scripts/bench/vmbench.c include/uapi/vmview.h
+	$(CC) $(CFLAGS) $(LDFLAGS_STATIC) -o $@ $<
+
+bench: deps
+	$(MAKE) guest-build $(BENCH)
+	scripts/bench/run $(BENCH_ARGS)
+
 clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -f module/.kdir $(SELFTESTS)
+	rm -f module/.kdir $(SELFTESTS) $(BENCH)
 	$(MAKE) -C tools/vmdump clean
