@@ -354,21 +354,34 @@ void vmv_leaf_print_tail(struct vmv_file *f, const struct vmv_leaf *l,
 		[VMV_MARKER_POISON] = "poison",
 	};
 
-	vmv_printf(f, " pages=%lu", pages);
-	if (vmv_type_has_pfn(l->type))
-		vmv_printf(f, " pfn=0x%llx", l->pfn);
-	if (l->type == VMV_T_SWAP)
-		vmv_printf(f, " swap=%u:0x%llx", l->swap_type, l->pfn);
-	if (l->src == VMV_SRC_ANON)
-		vmv_printf(f, " src=anon");
-	else if (l->src == VMV_SRC_FILE)
-		vmv_printf(f, " src=file off=0x%llx", l->off);
-	if (l->mapcount >= 0)
-		vmv_printf(f, " map=%d", l->mapcount);
+	vmv_puts(f, " pages=");
+	vmv_putdec(f, pages);
+	if (vmv_type_has_pfn(l->type)) {
+		vmv_puts(f, " pfn=");
+		vmv_puthex(f, l->pfn, 0);
+	}
+	if (l->type == VMV_T_SWAP) {
+		vmv_puts(f, " swap=");
+		vmv_putdec(f, l->swap_type);
+		vmv_puts(f, ":");
+		vmv_puthex(f, l->pfn, 0);
+	}
+	if (l->src == VMV_SRC_ANON) {
+		vmv_puts(f, " src=anon");
+	} else if (l->src == VMV_SRC_FILE) {
+		vmv_puts(f, " src=file off=");
+		vmv_puthex(f, l->off, 0);
+	}
+	if (l->mapcount >= 0) {
+		vmv_puts(f, " map=");
+		vmv_putdec(f, l->mapcount);
+	}
 	if (l->excl)
-		vmv_printf(f, " excl=1");
-	if (l->type == VMV_T_MARKER)
-		vmv_printf(f, " marker=%s", markers[l->marker]);
+		vmv_puts(f, " excl=1");
+	if (l->type == VMV_T_MARKER) {
+		vmv_puts(f, " marker=");
+		vmv_puts(f, markers[l->marker]);
+	}
 	if (l->write)
-		vmv_printf(f, " write=1");
+		vmv_puts(f, " write=1");
 }

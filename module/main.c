@@ -47,6 +47,73 @@ void vmv_printf(struct vmv_file *f, const char *fmt, ...)
 }
 
 /**
+ * vmv_puts() - append a string to an open file's output buffer
+ * @f: open file
+ * @str: the string
+ *
+ * The put functions are the fast path for lines printed per run; like
+ * vmv_printf() they truncate when out of room.
+ *
+ * Context: any; does not sleep.
+ */
+void vmv_puts(struct vmv_file *f, const char *str)
+{
+	size_t n = strnlen(str, vmv_room(f));
+
+	memcpy(f->buf + f->len, str, n);
+	f->len += n;
+}
+
+/**
+ * vmv_puthex() - append "0x" and a number in hex
+ * @f: open file
+ * @v: the number
+ * @width: at least this many digits, zero-padded
+ *
+ * Context: any; does not sleep.
+ */
+void vmv_puthex(struct vmv_file *f, u64 v, int width)
+{
+	char tmp[16];
+	int n = 0;
+
+	do {
+		tmp[n++] = hex_asc[v & 0xf];
+		v >>= 4;
+	} while (v);
+	while (n < width && n < (int)sizeof(tmp))
+		tmp[n++] = '0';
+	if (vmv_room(f) < n + 2)
+		return;
+	f->buf[f->len++] = '0';
+	f->buf[f->len++] = 'x';
+	while (n)
+		f->buf[f->len++] = tmp[--n];
+}
+
+/**
+ * vmv_putdec() - append a number in decimal
+ * @f: open file
+ * @v: the number
+ *
+ * Context: any; does not sleep.
+ */
+void vmv_putdec(struct vmv_file *f, u64 v)
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	if (vmv_room(f) < n)
+		return;
+	while (n)
+		f->buf[f->len++] = tmp[--n];
+}
+
+/**
  * vmv_room() - free bytes in an open file's output buffer
  * @f: open file
  *

@@ -16,28 +16,6 @@ struct vmv_pages_state {
 	struct vmv_leaf run;	/* pending run; run.type == 0: none */
 };
 
-static bool vmv_run_continues(const struct vmv_leaf *r,
-			      const struct vmv_leaf *l)
-{
-	u64 n = (r->end - r->addr) >> PAGE_SHIFT;
-
-	if (!r->type || l->addr != r->end || l->type != r->type ||
-	    l->level != r->level || l->flags != r->flags ||
-	    l->src != r->src || l->excl != r->excl ||
-	    l->mapcount != r->mapcount || l->swap_type != r->swap_type ||
-	    l->marker != r->marker || l->write != r->write)
-		return false;
-	if (l->src == VMV_SRC_FILE && l->off != r->off + (n << PAGE_SHIFT))
-		return false;
-	switch (l->type) {
-	case VMV_T_ZERO:		/* one frame, mapped again and again */
-	case VMV_T_MARKER:
-		return true;
-	default:			/* frames or swap slots in sequence */
-		return l->pfn == r->pfn + n;
-	}
-}
-
 static void vmv_pages_record(struct vmv_file *f, const struct vmv_leaf *l)
 {
 	struct vmv_bin_rec *r = (struct vmv_bin_rec *)(f->buf + f->len);
@@ -67,28 +45,27 @@ static void vmv_pages_print(struct vmv_file *f, const struct vmv_leaf *l)
 		return;
 	}
 	vmv_flags_str(flags, l->flags);
-	vmv_printf(f, "0x%016lx-0x%016lx %s %s %s", l->addr, l->end,
-		   vmv_level_name(l->level), vmv_type_name(l->type), flags);
+	vmv_puthex(f, l->addr, 16);
+	vmv_puts(f, "-");
+	vmv_puthex(f, l->end, 16);
+	vmv_puts(f, " ");
+	vmv_puts(f, vmv_level_name(l->level));
+	vmv_puts(f, " ");
+	vmv_puts(f, vmv_type_name(l->type));
+	vmv_puts(f, " ");
+	vmv_puts(f, flags);
 	vmv_leaf_print_tail(f, l, (l->end - l->addr) >> PAGE_SHIFT);
-	vmv_printf(f, "\n");
+	vmv_puts(f, "\n");
 }
 
 /* Called under a page table lock: format only. */
-static int vmv_pages_leaf(struct vmv_walk *w, const struct vmv_leaf *l)
+static int vmv_pages_emit(struct vmv_walk *w, const struct vmv_leaf *run)
 {
 	struct vmv_file *f = w->priv;
-	struct vmv_pages_state *s = f->state;
 
-	if (!f->req.per_page && vmv_run_continues(&s->run, l)) {
-		s->run.end = l->end;
-		return 0;
-	}
-	if (s->run.type) {
-		if (vmv_room(f) < VMV_LINE_MAX)
-			return VMV_STOP;
-		vmv_pages_print(f, &s->run);
-	}
-	s->run = *l;
+	if (vmv_room(f) < VMV_LINE_MAX)
+		return VMV_STOP;
+	vmv_pages_print(f, run);
 	return 0;
 }
 
@@ -130,7 +107,12 @@ static int vmv_pages_begin(struct vmv_file *f)
 static int vmv_pages_fill(struct vmv_file *f)
 {
 	struct vmv_pages_state *s = f->state;
-	struct vmv_walk w = { .leaf = vmv_pages_leaf, .priv = f };
+	struct vmv_walk w = {
+		.emit = vmv_pages_emit,
+		.priv = f,
+		.run = &s->run,
+		.merge = !f->req.per_page,
+	};
 	int ret;
 
 	if (f->cursor < f->req.end) {
@@ -138,13 +120,7 @@ static int vmv_pages_fill(struct vmv_file *f)
 		if (ret)
 			return ret < 0 ? ret : 0;
 	}
-	if (s->run.type) {
-		if (vmv_room(f) < VMV_LINE_MAX)
-			return 0;
-		vmv_pages_print(f, &s->run);
-		s->run.type = 0;
-	}
-	return 1;
+	return vmv_walk_flush(&w) ? 0 : 1;
 }
 
 const struct vmv_view vmv_pages_view = {

@@ -8,6 +8,7 @@
 #include <linux/hugetlb.h>
 #include <linux/shmem_fs.h>
 #include <linux/limits.h>
+#include <linux/mount.h>
 #include "vmview.h"
 
 /* Room for a line: the fixed part and the longest path. */
@@ -18,8 +19,19 @@ struct vmv_vmas_state {
 	unsigned long vm_start;	/* its vm_start */
 	unsigned long start;	/* first address counted (clipped) */
 	unsigned long rss, dirty, swap, huge;
+	struct vmv_leaf run;	/* pending run of the walk */
 	char path[PATH_MAX];
 };
+
+/*
+ * Shared memory with no name in any mounted filesystem: shared anonymous
+ * mappings, SysV segments and memfds live on the kernel's internal shmem
+ * mount.  A tmpfs file someone mounted is a shared file like any other.
+ */
+static bool vmv_file_is_shm(struct file *file)
+{
+	return shmem_file(file) && (file->f_path.mnt->mnt_flags & MNT_INTERNAL);
+}
 
 static const char *vmv_vma_kind(struct vm_area_struct *vma)
 {
@@ -37,7 +49,7 @@ static const char *vmv_vma_kind(struct vm_area_struct *vma)
 		return "pfnmap";
 	if (vma->vm_file) {
 		if (vma->vm_flags & VM_MAYSHARE)
-			return shmem_file(vma->vm_file) ? "shm" : "shared";
+			return vmv_file_is_shm(vma->vm_file) ? "shm" : "shared";
 		if (vma->vm_flags & VM_EXEC)
 			return "code";
 		return vma->vm_flags & VM_WRITE ? "data" : "rodata";
@@ -50,7 +62,7 @@ static const char *vmv_vma_kind(struct vm_area_struct *vma)
 }
 
 /* Called under a page table lock: count only. */
-static int vmv_vmas_leaf(struct vmv_walk *w, const struct vmv_leaf *l)
+static int vmv_vmas_emit(struct vmv_walk *w, const struct vmv_leaf *l)
 {
 	struct vmv_file *f = w->priv;
 	struct vmv_vmas_state *s = f->state;
@@ -142,7 +154,13 @@ static int vmv_vmas_begin(struct vmv_file *f)
 
 static int vmv_vmas_fill(struct vmv_file *f)
 {
-	struct vmv_walk w = { .leaf = vmv_vmas_leaf, .priv = f };
+	struct vmv_vmas_state *s = f->state;
+	struct vmv_walk w = {
+		.emit = vmv_vmas_emit,
+		.priv = f,
+		.run = &s->run,
+		.merge = true,
+	};
 	int ret;
 
 	if (f->cursor >= f->req.end)

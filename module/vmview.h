@@ -43,10 +43,12 @@
  * @marker: enum vmv_marker_kind, for VMV_T_MARKER
  * @excl: anonymous page exclusive to this mm
  * @write: writable migration or device entry
+ * @vma_start: vm_start of the VMA it belongs to (runs stay in one VMA)
  */
 struct vmv_leaf {
 	unsigned long addr;
 	unsigned long end;
+	unsigned long vma_start;
 	u64 pfn;
 	u64 off;
 	u32 flags;
@@ -61,26 +63,39 @@ struct vmv_leaf {
 };
 
 struct vmv_walk;
-typedef int (*vmv_leaf_fn)(struct vmv_walk *w, const struct vmv_leaf *l);
+typedef int (*vmv_emit_fn)(struct vmv_walk *w, const struct vmv_leaf *run);
 
 /**
  * struct vmv_walk - state of one pass over part of a user address space
  * @mm: the address space, mmget() and mmap read lock held while walking
  * @vma: the VMA being walked
- * @leaf: sink, called for every non-empty leaf, under the leaf's page
- *	table lock: it must not sleep.  Returns 0 to go on, VMV_STOP to stop
- *	before this leaf.
+ * @emit: sink, called for every complete run of leaves (every leaf when
+ *	!@merge), possibly under a page table lock: it must not sleep.
+ *	Returns 0 to go on, VMV_STOP when it cannot take the run now (the
+ *	walk then stops and the run stays pending).
  * @priv: the sink's data
+ * @run: the pending run, kept by the caller across chunks; ->type == 0:
+ *	none
+ * @merge: merge leaves into runs (else one run per leaf)
  * @next: after a VMV_STOP, where to resume
  * @budget: table entries that may still be visited in this lock hold
+ * @fast: @run's last leaf was a PTE-mapped page whose raw flag bits are
+ *	@fast_bits under effective upper permissions @fast_up
+ * @fast_bits: see @fast
+ * @fast_up: see @fast
  */
 struct vmv_walk {
 	struct mm_struct *mm;
 	struct vm_area_struct *vma;
-	vmv_leaf_fn leaf;
+	vmv_emit_fn emit;
 	void *priv;
+	struct vmv_leaf *run;
+	bool merge;
 	unsigned long next;
 	long budget;
+	bool fast;
+	u64 fast_bits;
+	u32 fast_up;
 };
 
 /* A request as written to an open file, or the defaults. */
@@ -150,6 +165,9 @@ struct vmv_file {
 /* main.c */
 __printf(2, 3) void vmv_printf(struct vmv_file *f, const char *fmt, ...);
 size_t vmv_room(const struct vmv_file *f);
+void vmv_puts(struct vmv_file *f, const char *str);
+void vmv_puthex(struct vmv_file *f, u64 v, int width);
+void vmv_putdec(struct vmv_file *f, u64 v);
 
 /* request.c */
 int vmv_req_parse(struct vmv_req *req, unsigned int keys, char *text);
@@ -170,6 +188,7 @@ int vmv_walk_chunk(struct vmv_file *f, struct vmv_walk *w, unsigned long end,
 				   struct vm_area_struct *vma));
 int vmv_walk_vma(struct vmv_walk *w, struct vm_area_struct *vma,
 		 unsigned long start, unsigned long end);
+int vmv_walk_flush(struct vmv_walk *w);
 bool vmv_pmd_is_leaf(struct vm_area_struct *vma, pmd_t pmd);
 bool vmv_pud_is_leaf(struct vm_area_struct *vma, pud_t pud);
 

@@ -72,6 +72,108 @@ static bool vmv_out_of_budget(struct vmv_walk *w, unsigned long addr)
 	return false;
 }
 
+static bool vmv_run_continues(const struct vmv_leaf *r,
+			      const struct vmv_leaf *l)
+{
+	u64 n = (r->end - r->addr) >> PAGE_SHIFT;
+
+	if (!r->type || l->addr != r->end || l->vma_start != r->vma_start ||
+	    l->type != r->type || l->level != r->level ||
+	    l->flags != r->flags || l->src != r->src || l->excl != r->excl ||
+	    l->mapcount != r->mapcount || l->swap_type != r->swap_type ||
+	    l->marker != r->marker || l->write != r->write)
+		return false;
+	if (l->src == VMV_SRC_FILE && l->off != r->off + (n << PAGE_SHIFT))
+		return false;
+	switch (l->type) {
+	case VMV_T_ZERO:		/* one frame, mapped again and again */
+	case VMV_T_MARKER:
+		return true;
+	default:			/* frames or swap slots in sequence */
+		return l->pfn == r->pfn + n;
+	}
+}
+
+/* A decoded leaf: extend the pending run with it, or emit the run. */
+static int vmv_walk_leaf(struct vmv_walk *w, struct vmv_leaf *l)
+{
+	struct vmv_leaf *r = w->run;
+	int ret;
+
+	w->fast = false;
+	l->vma_start = w->vma->vm_start;
+	if (w->merge && vmv_run_continues(r, l)) {
+		r->end = l->end;
+		return 0;
+	}
+	if (r->type) {
+		ret = w->emit(w, r);
+		if (ret) {
+			w->next = l->addr;
+			return ret;
+		}
+	}
+	*r = *l;
+	return 0;
+}
+
+/**
+ * vmv_walk_flush() - emit the pending run
+ * @w: walk state
+ *
+ * Context: any; the sink may be called.
+ * Return: 0, or VMV_STOP when the sink cannot take it now (it stays
+ * pending).
+ */
+int vmv_walk_flush(struct vmv_walk *w)
+{
+	int ret;
+
+	w->fast = false;
+	if (!w->run->type)
+		return 0;
+	ret = w->emit(w, w->run);
+	if (!ret)
+		w->run->type = 0;
+	return ret;
+}
+
+/* Does @page record what the run @r records: mapcount, owner, exclusivity? */
+static bool vmv_page_matches_run(struct page *page, const struct vmv_leaf *r)
+{
+	bool anon = PageAnon(page);
+	bool run_anon = r->src == VMV_SRC_ANON;
+
+	if (page_mapcount(page) != r->mapcount || anon != run_anon)
+		return false;
+	return !anon || !!PageAnonExclusive(page) == r->excl;
+}
+
+/*
+ * The common case of a dense mapping, without a full decode: @pte maps the
+ * next frame of the pending run with the same raw bits and the same
+ * permissions above.  What may still differ page by page is what the run
+ * records from struct page; the frame is known to have one (same
+ * subsection as the previous frame, not the zero page).
+ */
+static bool vmv_pte_extends_run(struct vmv_walk *w, pte_t pte,
+				unsigned long addr, u32 up)
+{
+	struct vmv_leaf *r = w->run;
+	unsigned long pfn;
+
+	if (!w->fast || r->end != addr || up != w->fast_up ||
+	    (pte_val(pte) & PTE_FLAGS_MASK) != w->fast_bits)
+		return false;
+	pfn = pte_pfn(pte);
+	if (pfn != r->pfn + ((r->end - r->addr) >> PAGE_SHIFT) ||
+	    !(pfn & (PAGES_PER_SUBSECTION - 1)) || is_zero_pfn(pfn) ||
+	    !vmv_page_matches_run(pfn_to_page(pfn), r))
+		return false;
+	r->end += PAGE_SIZE;
+	return true;
+}
+
 static int walk_pte_range(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 			  unsigned long end, u32 up)
 {
@@ -87,16 +189,17 @@ static int walk_pte_range(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 	for (ptep = start; addr < end; ptep++, addr += PAGE_SIZE) {
 		pte_t pte = ptep_get(ptep);
 
-		if (pte_none(pte))
+		if (pte_none(pte) || vmv_pte_extends_run(w, pte, addr, up))
 			continue;
 		l.addr = addr;
 		l.end = addr + PAGE_SIZE;
 		vmv_leaf_pte(&l, w->vma, pte, up);
-		ret = w->leaf(w, &l);
-		if (ret) {
-			w->next = addr;
+		ret = vmv_walk_leaf(w, &l);
+		if (ret)
 			break;
-		}
+		w->fast = w->merge && l.type == VMV_T_PAGE;
+		w->fast_bits = pte_val(pte) & PTE_FLAGS_MASK;
+		w->fast_up = up;
 	}
 	pte_unmap_unlock(start, ptl);
 	return ret;
@@ -135,9 +238,7 @@ static int walk_pmd_leaf(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 		l.addr = addr;
 		l.end = end;
 		vmv_leaf_huge(&l, w->vma, pmd_val(pmd), up, VMV_L_PMD);
-		ret = w->leaf(w, &l);
-		if (ret)
-			w->next = addr;
+		ret = vmv_walk_leaf(w, &l);
 	}
 	spin_unlock(ptl);
 	return ret;
@@ -217,9 +318,7 @@ static int walk_pud_leaf(struct vmv_walk *w, pud_t *pudp, unsigned long addr,
 		l.addr = addr;
 		l.end = end;
 		vmv_leaf_huge(&l, w->vma, pud_val(pud), up, VMV_L_PUD);
-		ret = w->leaf(w, &l);
-		if (ret)
-			w->next = addr;
+		ret = vmv_walk_leaf(w, &l);
 	}
 	spin_unlock(ptl);
 	return ret;
@@ -313,14 +412,15 @@ static int walk_pgd_range(struct vmv_walk *w, unsigned long addr,
 
 /**
  * vmv_walk_vma() - walk the page tables of part of one VMA
- * @w: walk state; ->mm, ->leaf and ->budget set
+ * @w: walk state; ->mm, ->emit, ->run and ->budget set
  * @vma: a VMA of @w->mm
  * @start: first address, inside @vma, page-aligned
  * @end: end address, inside @vma, page-aligned, above @start
  *
  * Context: process context; mmget() and the mmap read lock of @w->mm held.
  * Takes the mapping's i_mmap_rwsem for a hugetlb VMA, page table spinlocks
- * around each leaf.  The sink runs under a spinlock.
+ * around each leaf.  The sink may run under a spinlock.  The last run
+ * stays pending: vmv_walk_flush() emits it.
  * Return: 0 when @end was reached, VMV_STOP when the sink or the budget
  * stopped the walk (resume at @w->next).
  */
@@ -335,6 +435,7 @@ int vmv_walk_vma(struct vmv_walk *w, struct vm_area_struct *vma,
 		i_mmap_lock_read(mapping);
 	}
 	w->vma = vma;
+	w->fast = false;
 	ret = walk_pgd_range(w, start, end);
 	if (mapping)
 		i_mmap_unlock_read(mapping);
@@ -371,6 +472,9 @@ static int vmv_walk_vmas(struct vmv_file *f, struct vmv_walk *w,
 			return ret;
 		}
 		f->cursor = min(vma->vm_end, end);
+		ret = vmv_walk_flush(w);	/* runs stay within a VMA */
+		if (ret)
+			return ret;
 		if (vma_done) {
 			ret = vma_done(f, vma);
 			if (ret)
@@ -383,7 +487,7 @@ static int vmv_walk_vmas(struct vmv_file *f, struct vmv_walk *w,
 /**
  * vmv_walk_chunk() - walk the target from f->cursor towards @end, one lock hold
  * @f: open file; ->mm set by vmv_mm_begin(), ->cursor where to start
- * @w: walk state with ->leaf and ->priv set
+ * @w: walk state with ->emit, ->priv, ->run and ->merge set
  * @end: end of the range
  * @vma_begin: called before each VMA is walked (or resumed); may be NULL
  * @vma_done: called after each VMA is complete; may be NULL
