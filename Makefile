@@ -27,7 +27,7 @@ SELFTEST_SRCS := $(wildcard selftests/vmview/*.c)
 SELFTESTS := $(SELFTEST_SRCS:.c=)
 SELFTEST_HDRS := $(wildcard selftests/vmview/*.h)
 
-.PHONY: all module tools selftests style install dkms check check4 check5 \
+.PHONY: all module tools selftests style install dkms check guest-build \
 	demo shell clean help deps bench
 
 all: module tools selftests
@@ -87,9 +87,14 @@ check: deps
 	$(MAKE) guest-build
 	scripts/check
 
+DEMO := scripts/demo/workload
+
+$(DEMO): scripts/demo/workload.c
+	$(CC) $(CFLAGS) $(LDFLAGS_STATIC) -o $@ $<
+
 demo: deps
-	$(MAKE) guest-build
-	scripts/demo
+	$(MAKE) guest-build $(DEMO)
+	scripts/demo/run
 
 shell: deps
 	$(MAKE) guest-build
@@ -106,5 +111,5 @@ bench: deps
 
 clean:
 	-[ -d "$(KDIR)" ] && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -f module/.kdir $(SELFTESTS) $(BENCH)
+	rm -f module/.kdir $(SELFTESTS) $(BENCH) $(DEMO)
 	$(MAKE) -C tools/vmdump clean
