@@ -5,7 +5,7 @@
  * Region starts are the kernel's own (KASLR-randomized) bases, read at run
  * time.  Where the kernel exports no end (the RAM the direct map covers,
  * the vmemmap in use, the kernel image), the end is measured from the page
- * tables: the last leaf in the region.
+ * tables: the end of the last leaf in the region, found by bisection.
  */
 #include <linux/mm.h>
 #include <linux/sort.h>
@@ -38,39 +38,58 @@ const char *vmv_pti(void)
 	return boot_cpu_has(X86_FEATURE_PTI) ? "on" : "off";
 }
 
-struct vmv_extent {
-	unsigned long first;
-	unsigned long last;	/* end of the last leaf; 0: none seen */
-};
-
-static int vmv_extent_leaf(struct vmv_kwalk *kw, unsigned long addr,
-			   unsigned long end, int level, u32 flags)
+static int vmv_first_leaf(struct vmv_kwalk *kw, unsigned long addr,
+			  unsigned long end, int level, u32 flags)
 {
-	struct vmv_extent *e = kw->priv;
-
-	if (!e->last)
-		e->first = addr;
-	e->last = end;
-	return 0;
+	*(unsigned long *)kw->priv = addr;
+	return VMV_STOP;
 }
 
-/* The mapped part of [start, end): from its first leaf to its last. */
-static void vmv_extent(unsigned long start, unsigned long end,
-		       struct vmv_region *r)
+/*
+ * The first leaf at or above @start, below @end: its address, or @end.
+ * Stops at the first leaf; empty upper levels are skipped whole.
+ */
+static unsigned long vmv_next_leaf(unsigned long start, unsigned long end)
 {
-	struct vmv_extent e = { 0 };
-	struct vmv_kwalk kw = { .leaf = vmv_extent_leaf, .priv = &e };
-	unsigned long addr = start;
+	unsigned long found = end, addr = start;
+	struct vmv_kwalk kw = { .leaf = vmv_first_leaf, .priv = &found };
 
 	for (;;) {
 		kw.budget = VMV_BUDGET;
-		if (!vmv_kwalk_range(&kw, addr, end))
-			break;
+		if (!vmv_kwalk_range(&kw, addr, end) || found != end)
+			return found;
 		addr = kw.next;
 		cond_resched();
 	}
-	r->start = e.last ? e.first : start;
-	r->end = e.last ? e.last : start;
+}
+
+/*
+ * The mapped part of [start, end): from its first leaf to the end of its
+ * last.  The end is found by bisection on "is anything mapped in [x, end)"
+ * (a leaf straddling x counts), so the cost grows with the log of the
+ * range, not with the number of leaves.
+ */
+static void vmv_extent(unsigned long start, unsigned long end,
+		       struct vmv_region *r)
+{
+	unsigned long lo, hi, mid;
+
+	r->start = vmv_next_leaf(start, end);
+	if (r->start == end) {
+		r->start = start;
+		r->end = start;
+		return;
+	}
+	lo = r->start >> PAGE_SHIFT;	/* something mapped at or above */
+	hi = end >> PAGE_SHIFT;		/* nothing mapped at or above */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (vmv_next_leaf(mid << PAGE_SHIFT, end) != end)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	r->end = hi << PAGE_SHIFT;
 }
 
 static void vmv_region_add(struct vmv_region *r, int *n, const char *name,
