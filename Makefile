@@ -35,6 +35,7 @@ all: module tools selftests
 help:
 	@echo 'make            build module/vmview.ko, tools/vmdump/vmdump, selftests'
 	@echo 'make demo       install deps, build, boot the guest, show vmdump views'
+	@echo 'make tour       replay docs/tour.md in the guest and regenerate it'
 	@echo 'make check      all selftests in 4- and 5-level guests + style'
 	@echo 'make shell      an interactive guest with the module loaded'
 	@echo 'make style      checkpatch --strict over module/'
@@ -95,6 +96,13 @@ $(DEMO): scripts/demo/workload.c
 demo: deps
 	$(MAKE) guest-build $(DEMO)
 	scripts/demo/run
+
+.PHONY: tour
+
+# docs/tour.md: every output in it comes from this run (scripts/tour).
+tour: deps
+	$(MAKE) guest-build
+	scripts/tour
 
 shell: deps
 	$(MAKE) guest-build
