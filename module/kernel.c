@@ -10,6 +10,12 @@
  * the top level is read with copy_from_kernel_nofault() from a snapshot of
  * its parent: a table freed under us yields stale values or a failed read,
  * never a fault.  Each level works on a copy of the entry above it.
+ *
+ * Some tables are pointed to by many entries: KASAN's early shadow maps
+ * terabytes through one table per level.  A table whose walk produced one
+ * uniform run (one level, one set of flags, no hole) is remembered; a
+ * sibling entry pointing to the same table, under the same permissions,
+ * yields the same run without being walked again.
  */
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -38,10 +44,53 @@ static int vmv_kleaf(struct vmv_kwalk *kw, unsigned long addr,
 {
 	int ret = kw->leaf(kw, addr, end, level, flags);
 
-	if (ret)
+	if (ret) {
 		kw->next = addr;
-	return ret;
+		return ret;
+	}
+	if (addr == kw->seg_end && level == kw->seg_level &&
+	    flags == kw->seg_flags) {
+		kw->seg_end = end;
+	} else {
+		kw->seg_start = addr;
+		kw->seg_end = end;
+		kw->seg_level = level;
+		kw->seg_flags = flags;
+	}
+	return 0;
 }
+
+/* A sibling of a table walked before: one range instead of a walk. */
+static bool vmv_kmemo_hit(struct vmv_kwalk *kw, int level, unsigned long pfn,
+			  u32 up, unsigned long addr, unsigned long end,
+			  int *ret)
+{
+	const struct vmv_kmemo *m = &kw->memo[level];
+
+	if (!m->pfn || m->pfn != pfn || m->up != up)
+		return false;
+	*ret = vmv_kleaf(kw, addr, end, m->level, m->flags);
+	return true;
+}
+
+/* After walking the table under [addr, end): was it one uniform run? */
+static void vmv_kmemo_note(struct vmv_kwalk *kw, int level, unsigned long pfn,
+			   u32 up, unsigned long addr, unsigned long end)
+{
+	struct vmv_kmemo *m = &kw->memo[level];
+
+	m->pfn = 0;
+	if (kw->seg_start == kw->seg_end || kw->seg_start > addr ||
+	    kw->seg_end != end)
+		return;
+	m->pfn = pfn;
+	m->up = up;
+	m->level = kw->seg_level;
+	m->flags = kw->seg_flags;
+}
+
+static int kwalk_table(struct vmv_kwalk *kw, int level, u64 val,
+		       unsigned long addr, unsigned long end, u32 up);
 
 static int kwalk_pte(struct vmv_kwalk *kw, pmd_t pmd, unsigned long addr,
 		     unsigned long end, u32 up)
@@ -81,8 +130,8 @@ static int kwalk_pmd(struct vmv_kwalk *kw, pud_t pud, unsigned long addr,
 			ret = vmv_kleaf(kw, addr, next, VMV_L_PMD,
 					vmv_leaf_flags(pmd_val(pmd), VMV_E_HUGE, up));
 		else
-			ret = kwalk_pte(kw, pmd, addr, next,
-					vmv_eff(up, pmd_val(pmd)));
+			ret = kwalk_table(kw, VMV_L_PMD, pmd_val(pmd), addr,
+					  next, up);
 		if (ret)
 			return ret;
 	} while (addr = next, addr != end);
@@ -107,12 +156,41 @@ static int kwalk_pud(struct vmv_kwalk *kw, p4d_t p4d, unsigned long addr,
 			ret = vmv_kleaf(kw, addr, next, VMV_L_PUD,
 					vmv_leaf_flags(pud_val(pud), VMV_E_HUGE, up));
 		else
-			ret = kwalk_pmd(kw, pud, addr, next,
-					vmv_eff(up, pud_val(pud)));
+			ret = kwalk_table(kw, VMV_L_PUD, pud_val(pud), addr,
+					  next, up);
 		if (ret)
 			return ret;
 	} while (addr = next, addr != end);
 	return 0;
+}
+
+/*
+ * Walk the table an entry at @level points to, or reuse what a sibling
+ * pointing to the same table produced.
+ */
+static int kwalk_table(struct vmv_kwalk *kw, int level, u64 val,
+		       unsigned long addr, unsigned long end, u32 up)
+{
+	unsigned long pfn = (val & PTE_PFN_MASK) >> PAGE_SHIFT;
+	u32 eff = vmv_eff(up, val);
+	int ret;
+
+	if (vmv_kmemo_hit(kw, level, pfn, eff, addr, end, &ret))
+		return ret;
+	switch (level) {
+	case VMV_L_PMD:
+		ret = kwalk_pte(kw, __pmd(val), addr, end, eff);
+		break;
+	case VMV_L_PUD:
+		ret = kwalk_pmd(kw, __pud(val), addr, end, eff);
+		break;
+	default:
+		ret = kwalk_pud(kw, __p4d(val), addr, end, eff);
+		break;
+	}
+	if (!ret)
+		vmv_kmemo_note(kw, level, pfn, eff, addr, end);
+	return ret;
 }
 
 static int kwalk_p4d(struct vmv_kwalk *kw, pgd_t pgd, unsigned long addr,
@@ -130,7 +208,7 @@ static int kwalk_p4d(struct vmv_kwalk *kw, pgd_t pgd, unsigned long addr,
 		if (!vmv_kread(&p4d, p4d_offset(&pgd, addr), sizeof(p4d)) ||
 		    !(p4d_val(p4d) & _PAGE_PRESENT))
 			continue;
-		ret = kwalk_pud(kw, p4d, addr, next, vmv_eff(up, p4d_val(p4d)));
+		ret = kwalk_table(kw, VMV_L_P4D, p4d_val(p4d), addr, next, up);
 		if (ret)
 			return ret;
 	} while (addr = next, addr != end);

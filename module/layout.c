@@ -11,6 +11,7 @@
 #include <linux/sort.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <asm/fixmap.h>
 #include <asm/cpu_entry_area.h>
 #include <asm/pgtable_areas.h>
@@ -47,7 +48,9 @@ static int vmv_first_leaf(struct vmv_kwalk *kw, unsigned long addr,
 
 /*
  * The first leaf at or above @start, below @end: its address, or @end.
- * Stops at the first leaf; empty upper levels are skipped whole.
+ * Stops at the first leaf; empty upper levels are skipped whole.  A task
+ * being killed gets @end: the layout it will never see is not worth the
+ * wait.
  */
 static unsigned long vmv_next_leaf(unsigned long start, unsigned long end)
 {
@@ -58,6 +61,8 @@ static unsigned long vmv_next_leaf(unsigned long start, unsigned long end)
 		kw.budget = VMV_BUDGET;
 		if (!vmv_kwalk_range(&kw, addr, end) || found != end)
 			return found;
+		if (fatal_signal_pending(current))
+			return end;
 		addr = kw.next;
 		cond_resched();
 	}

@@ -228,18 +228,20 @@ static void vmv_step(struct vmv_file *f)
  * Make output available: returns 0 with unread bytes in the buffer, 0 with
  * none at the end of the pass, or an error (once, after the output that
  * preceded it was read).  Fills the buffer at least half before returning,
- * so one read() gets whole short outputs; every step starts with room for
- * any line, so every step makes progress.
+ * so one read() gets whole short outputs, unless output comes slowly: after
+ * VMV_STEPS_MAX steps, what there is goes out.  Every step starts with room
+ * for any line, so every step makes progress.
  */
 static int vmv_produce(struct vmv_file *f)
 {
-	int ret;
+	int ret, steps = 0;
 
 	if (f->pos < f->len)
 		return 0;
 	f->len = 0;
 	f->pos = 0;
-	while (!f->done && f->len < VMV_BUF_SIZE / 2) {
+	while (!f->done && f->len < VMV_BUF_SIZE / 2 &&
+	       (!f->len || steps++ < VMV_STEPS_MAX)) {
 		vmv_step(f);
 		if (f->done)
 			break;

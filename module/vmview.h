@@ -16,6 +16,7 @@
 #define VMV_REQ_MAX	255		/* longest request */
 #define VMV_STOP	1		/* walker: stopped early, resume at ->next */
 #define VMV_BUDGET	8192		/* table entries visited per lock hold */
+#define VMV_STEPS_MAX	64		/* lock holds per read() with output */
 
 /* Request keys; each view says which it takes. */
 #define VMV_K_PID	BIT(0)
@@ -234,17 +235,42 @@ typedef int (*vmv_kleaf_fn)(struct vmv_kwalk *kw, unsigned long addr,
 			    unsigned long end, int level, u32 flags);
 
 /**
+ * struct vmv_kmemo - a table known to hold one uniform run
+ * @pfn: the table's frame (0: none)
+ * @up: the effective permissions it was walked under
+ * @level: level of the leaves in it
+ * @flags: their flags
+ */
+struct vmv_kmemo {
+	unsigned long pfn;
+	u32 up;
+	int level;
+	u32 flags;
+};
+
+/**
  * struct vmv_kwalk - a pass over the kernel half of the page tables
- * @leaf: sink for each present leaf; VMV_STOP stops before it
+ * @leaf: sink for each present leaf (or uniform range of leaves);
+ *	VMV_STOP stops before it
  * @priv: the sink's data
  * @next: after VMV_STOP, where to resume
  * @budget: entries that may still be visited before a break
+ * @seg_start: start of the run of equal leaves the walk is in
+ * @seg_end: its end
+ * @seg_level: its leaves' level
+ * @seg_flags: their flags
+ * @memo: per level of the entry pointing to it, the last table found
+ *	to hold one uniform run
  */
 struct vmv_kwalk {
 	vmv_kleaf_fn leaf;
 	void *priv;
 	unsigned long next;
 	long budget;
+	unsigned long seg_start, seg_end;
+	int seg_level;
+	u32 seg_flags;
+	struct vmv_kmemo memo[VMV_L_PGD + 1];
 };
 
 int vmv_kwalk_range(struct vmv_kwalk *kw, unsigned long start,
