@@ -183,8 +183,10 @@ static void vmv_leaf_swap(struct vmv_leaf *l, pte_t pte, unsigned long delta)
 	l->flags |= pte_swp_soft_dirty(pte) ? VMV_F_SOFT_DIRTY : 0;
 	l->flags |= pte_swp_uffd_wp(pte) ? VMV_F_UFFD_WP : 0;
 	if (vmv_swp_is_uffd_wp_marker(e)) {
+		/* The marker is the write protection of a page not there. */
 		l->type = VMV_T_MARKER;
 		l->marker = VMV_MARKER_UFFD_WP;
+		l->flags |= VMV_F_UFFD_WP;
 	} else if (vmv_swp_is_poison_marker(e)) {
 		l->type = VMV_T_MARKER;
 		l->marker = VMV_MARKER_POISON;
