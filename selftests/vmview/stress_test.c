@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmview under churn: a target that keeps changing its address space
- * (mmap/munmap/mprotect/mremap/madvise, THP faults and splits, fork+exit
- * children) while reader threads read `pages`, `vmas` and `translate` of
+ * (mmap/munmap/mprotect/mremap/madvise, THP faults, splits and collapses,
+ * fork+exit children) while reader threads read `pages`, `vmas` and `translate` of
  * it and of its children, until after it has exited.  Every read must
  * give output that parses, or ESRCH/ENXIO; nothing may hang.
  */
@@ -12,6 +12,10 @@
 
 #include "kselftest_harness.h"
 #include "vmview_test.h"
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
 
 #define RUN_SECONDS	15	/* the target's life */
 #define AFTER_SECONDS	2	/* readers keep going after it exited */
@@ -88,6 +92,11 @@ static void churn_thp(struct churn *c, int s)
 	/* Zap one page of the THP: the pmd is split. */
 	madvise(p + (1 + rand_r(&c->seed) % 500) * VMV_PAGE, VMV_PAGE,
 		MADV_DONTNEED);
+	/* Now and then, collapse it back into a huge page (6.1+). */
+	if (rand_r(&c->seed) % 4 == 0) {
+		vmv_touch_write(p, VMV_PMD_PAGES);
+		madvise(p, VMV_PMD_SIZE, MADV_COLLAPSE);
+	}
 }
 
 static void churn_mremap(struct churn *c, int s)
