@@ -50,10 +50,11 @@ static void row(uint64_t start, uint64_t end, const char *name,
 	char b[16];
 	uint64_t size = span(start, end);
 
-	printf("%016llx %016llx %6s %*s%s%-*s%s", (unsigned long long)start,
+	/* Long names are cut to the column: the bars stay aligned. */
+	printf("%016llx %016llx %6s %*s%s%-*.*s%s", (unsigned long long)start,
 	       (unsigned long long)(end - 1),
 	       size ? human(size, b, sizeof(b)) : "16E", indent, "", color,
-	       22 - indent, name, col(C_RESET));
+	       22 - indent, 22 - indent, name, col(C_RESET));
 	if (extra)
 		printf(" %-12s", extra);
 	else

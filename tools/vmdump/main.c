@@ -158,7 +158,7 @@ static void usage(FILE *f)
 "  %s translate 1234 0x7ffd5e3c1678      one address, level by level\n"
 "  %s layout 1234                        the whole 64-bit address space\n"
 "  %s map 1234                           a picture of the page states\n"
-"  %s watch -n 5 1234                    what changes, every second\n"
+"  %s watch -n 5 1234                    what changes: 5 walks, 1 s apart\n"
 "  %s check 1234                         compare with /proc/PID/pagemap\n"
 "\n"
 "Exit status: 0 ok, 1 check found differences, 2 usage, 3 debugfs not\n"

@@ -93,10 +93,17 @@ static void print_row(const struct vmv_leaf *l, const struct kinfo *k,
 	if (l->has & HAS_SWAP)
 		snprintf(tmp, sizeof(tmp), "swap=%u:%llx", l->swap_type,
 			 (unsigned long long)l->swap_off);
-	else if (l->src)
-		snprintf(tmp, sizeof(tmp), "%s%s%s", l->src == SRC_ANON ? "anon" : "file",
+	else if (l->src == SRC_ANON)
+		snprintf(tmp, sizeof(tmp), "anon%s%s",
 			 (l->has & HAS_MAP) && l->map > 1 ? " shared" : "",
 			 l->has & HAS_EXCL ? " excl" : "");
+	else if (l->src && (l->has & HAS_OFF))	/* backing store: file+offset */
+		snprintf(tmp, sizeof(tmp), "file+%llx%s",
+			 (unsigned long long)l->off,
+			 (l->has & HAS_MAP) && l->map > 1 ? " shared" : "");
+	else if (l->src)
+		snprintf(tmp, sizeof(tmp), "file%s",
+			 (l->has & HAS_MAP) && l->map > 1 ? " shared" : "");
 	else if (l->has & HAS_MARKER)
 		snprintf(tmp, sizeof(tmp), "marker=%s", l->marker);
 	else
@@ -245,9 +252,11 @@ int cmd_pages(void)
 		printf("{\"type\":\"totals\",\"rows\":%llu,\"pages\":%llu}\n",
 		       (unsigned long long)rows, (unsigned long long)npages);
 	} else {
-		printf("%s%llu %s, %llu pages (%s)%s\n", col(C_BOLD),
-		       (unsigned long long)rows, opt.per_page ? "leaves" : "runs",
-		       (unsigned long long)npages,
+		printf("%s%llu %s%s, %llu page%s (%s)%s\n", col(C_BOLD),
+		       (unsigned long long)rows, opt.per_page ? "lea" : "run",
+		       rows == 1 ? (opt.per_page ? "f" : "") :
+		       (opt.per_page ? "ves" : "s"),
+		       (unsigned long long)npages, npages == 1 ? "" : "s",
 		       human(npages * VMV_PAGE_SIZE, b, sizeof(b)), col(C_RESET));
 		printf("%sflags: P present W writable U user A accessed D dirty "
 		       "N no-exec G global T write-through C cache-disabled "

@@ -26,7 +26,9 @@
 
 #include "vmview.h"
 
-#define VMDUMP_VERSION		"1.0"
+#ifndef VMDUMP_VERSION
+#define VMDUMP_VERSION		"unknown"	/* from the top-level VERSION file */
+#endif
 #define VMDUMP_JSON_VERSION	1
 #define VMV_PAGE_SHIFT		12
 #define VMV_PAGE_SIZE		4096ULL
