@@ -80,8 +80,9 @@ typedef int (*vmv_emit_fn)(struct vmv_walk *w, const struct vmv_leaf *run);
  * @merge: merge leaves into runs (else one run per leaf)
  * @next: after a VMV_STOP, where to resume
  * @budget: table entries that may still be visited in this lock hold
- * @fast: @run's last leaf was a PTE-mapped page whose raw flag bits are
- *	@fast_bits under effective upper permissions @fast_up
+ * @fast: @run's last leaf was a PTE: a page whose raw flag bits are
+ *	@fast_bits, or a swap entry, under effective upper permissions
+ *	@fast_up
  * @fast_bits: see @fast
  * @fast_up: see @fast
  */

@@ -149,12 +149,30 @@ static bool vmv_page_matches_run(struct page *page, const struct vmv_leaf *r)
 	return !anon || !!PageAnonExclusive(page) == r->excl;
 }
 
+/* A swap PTE holding the next slot of the pending swap run @r? */
+static bool vmv_swap_extends_run(const struct vmv_leaf *r, pte_t pte)
+{
+	swp_entry_t e;
+	u32 f;
+
+	if (pte_present(pte))
+		return false;
+	e = pte_to_swp_entry(pte);
+	if (non_swap_entry(e) || swp_type(e) != r->swap_type ||
+	    swp_offset(e) != r->pfn + ((r->end - r->addr) >> PAGE_SHIFT))
+		return false;
+	f = (pte_swp_soft_dirty(pte) ? VMV_F_SOFT_DIRTY : 0) |
+	    (pte_swp_uffd_wp(pte) ? VMV_F_UFFD_WP : 0);
+	return f == r->flags;
+}
+
 /*
- * The common case of a dense mapping, without a full decode: @pte maps the
- * next frame of the pending run with the same raw bits and the same
- * permissions above.  What may still differ page by page is what the run
- * records from struct page; the frame is known to have one (same
- * subsection as the previous frame, not the zero page).
+ * The common cases of a dense mapping, without a full decode: @pte holds
+ * the next swap slot of a pending swap run, or maps the next frame of the
+ * pending run with the same raw bits and the same permissions above.  What
+ * may still differ page by page is what the run records from struct page;
+ * the frame is known to have one (same subsection as the previous frame,
+ * not the zero page).
  */
 static bool vmv_pte_extends_run(struct vmv_walk *w, pte_t pte,
 				unsigned long addr, u32 up)
@@ -162,8 +180,15 @@ static bool vmv_pte_extends_run(struct vmv_walk *w, pte_t pte,
 	struct vmv_leaf *r = w->run;
 	unsigned long pfn;
 
-	if (!w->fast || r->end != addr || up != w->fast_up ||
-	    (pte_val(pte) & PTE_FLAGS_MASK) != w->fast_bits)
+	if (!w->fast || r->end != addr || up != w->fast_up)
+		return false;
+	if (r->type == VMV_T_SWAP) {
+		if (!vmv_swap_extends_run(r, pte))
+			return false;
+		r->end += PAGE_SIZE;
+		return true;
+	}
+	if ((pte_val(pte) & PTE_FLAGS_MASK) != w->fast_bits)
 		return false;
 	pfn = pte_pfn(pte);
 	if (pfn != r->pfn + ((r->end - r->addr) >> PAGE_SHIFT) ||
@@ -197,7 +222,8 @@ static int walk_pte_range(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 		ret = vmv_walk_leaf(w, &l);
 		if (ret)
 			break;
-		w->fast = w->merge && l.type == VMV_T_PAGE;
+		w->fast = w->merge && l.level == VMV_L_PTE &&
+			  (l.type == VMV_T_PAGE || l.type == VMV_T_SWAP);
 		w->fast_bits = pte_val(pte) & PTE_FLAGS_MASK;
 		w->fast_up = up;
 	}

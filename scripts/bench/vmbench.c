@@ -15,7 +15,7 @@
  *
  * Output: one line per measurement, KEY=VALUE, for scripts/bench/run.
  *
- * Usage: vmbench WORKLOAD [-r RUNS] [-s SIZE_MIB] [-p PAGES] [-v VIRT_GIB]
+ * Usage: vmbench WORKLOAD [-r RUNS] [-s SIZE_MIB] [-p PAGES] [-v VIRT_GIB] [-F]
  *        vmbench fault [-s SIZE_MIB]    fault latency, with and without a
  *                                       concurrent vmview reader
  */
@@ -53,6 +53,7 @@ struct opts {
 	unsigned long size_mib;
 	unsigned long pages;
 	unsigned long virt_gib;
+	bool fixed;		/* reserve: the same 64 pages whatever the size */
 };
 
 struct run {
@@ -399,11 +400,16 @@ static void build_sparse2m(const struct opts *o)
 	touch(p, len, 2UL << 20);
 }
 
-/* A PROT_NONE reservation with 64 pages made writable and touched. */
+/*
+ * A PROT_NONE reservation with 64 pages made writable and touched: spread
+ * over all of it (each needs its own tables), or with -F at a fixed 16 MiB
+ * stride from its start (the same page tables whatever its size: only the
+ * virtual size varies).
+ */
 static void build_reserve(const struct opts *o)
 {
 	size_t len = (o->virt_gib ? o->virt_gib : 65536) << 30;
-	size_t stride = len / 64, i;
+	size_t stride = o->fixed ? 16UL << 20 : len / 64, i;
 	char *p = map_anon(len, PROT_NONE, 0);
 
 	for (i = 0; i < 64; i++) {
@@ -647,7 +653,7 @@ static int fault_bench(const struct opts *o)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vmbench WORKLOAD [-r RUNS] [-s SIZE_MIB] [-p PAGES] [-v VIRT_GIB]\n"
+		"usage: vmbench WORKLOAD [-r RUNS] [-s SIZE_MIB] [-p PAGES] [-v VIRT_GIB] [-F]\n"
 		"       vmbench fault [-s SIZE_MIB]\n"
 		"workloads: dense4k thp sparse2m reserve vmas file swapped\n");
 	exit(2);
@@ -658,8 +664,11 @@ int main(int argc, char **argv)
 	struct opts o = { .runs = 5 };
 	int c, w;
 
-	while ((c = getopt(argc, argv, "r:s:p:v:")) != -1) {
+	while ((c = getopt(argc, argv, "r:s:p:v:F")) != -1) {
 		switch (c) {
+		case 'F':
+			o.fixed = true;
+			break;
 		case 'r':
 			o.runs = atoi(optarg);
 			break;
