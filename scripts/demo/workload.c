@@ -126,14 +126,23 @@ int main(int argc, char **argv)
 		show("hugetlb", hugetlb);
 	}
 
-	/* A child keeps the shared region (and, until it writes, all the
-	 * private pages) mapped twice.
+	/*
+	 * A child keeps the private pages mapped twice (copy-on-write, until
+	 * one side writes).  fork() does not copy the page tables of shared
+	 * mappings, the child would fault them in: it reads the shared
+	 * region, and then that is mapped twice too.
 	 */
 	if (!fork()) {
+		volatile char sink = 0;
+
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (i = 0; i < 16; i++)
+			sink += shared[i * PG];
+		(void)sink;
 		for (;;)
 			pause();
 	}
+	usleep(200000);
 	printf("ready\n");
 	fflush(stdout);
 	for (;;)
