@@ -93,6 +93,8 @@ static int vmv_vma_begin(struct vmv_file *f, struct vm_area_struct *vma)
 		return VMV_STOP;
 	if (s->open && s->vm_start == vma->vm_start)
 		return 0;	/* resuming it after a lock drop */
+	/* A run still pending belongs to a VMA that went away meanwhile. */
+	s->run.type = 0;
 	s->open = true;
 	s->vm_start = vma->vm_start;
 	s->start = max(f->cursor, vma->vm_start);
