@@ -199,6 +199,37 @@ static bool vmv_pte_extends_run(struct vmv_walk *w, pte_t pte,
 	return true;
 }
 
+/*
+ * The dense case in one tight loop: consume the PTEs from @ptep on that
+ * continue the pending page run, keeping what they are compared with in
+ * locals (only the PTE and its struct page are read per page).  Returns
+ * how many were consumed.
+ */
+static unsigned long vmv_pte_page_run(struct vmv_walk *w, pte_t *ptep,
+				      unsigned long addr, unsigned long end,
+				      u32 up)
+{
+	struct vmv_leaf *r = w->run;
+	unsigned long next, n = 0;
+	u64 bits = w->fast_bits;
+
+	if (!w->fast || r->type != VMV_T_PAGE || r->end != addr ||
+	    up != w->fast_up)
+		return 0;
+	next = r->pfn + ((r->end - r->addr) >> PAGE_SHIFT);
+	for (; addr < end; addr += PAGE_SIZE, ptep++, next++, n++) {
+		pte_t pte = ptep_get(ptep);
+
+		if ((pte_val(pte) & PTE_FLAGS_MASK) != bits ||
+		    pte_pfn(pte) != next ||
+		    !(next & (PAGES_PER_SUBSECTION - 1)) || is_zero_pfn(next) ||
+		    !vmv_page_matches_run(pfn_to_page(next), r))
+			break;
+	}
+	r->end += n << PAGE_SHIFT;
+	return n;
+}
+
 static int walk_pte_range(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 			  unsigned long end, u32 up)
 {
@@ -212,8 +243,15 @@ static int walk_pte_range(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 		return 0;
 	w->budget -= (end - addr) >> PAGE_SHIFT;
 	for (ptep = start; addr < end; ptep++, addr += PAGE_SIZE) {
-		pte_t pte = ptep_get(ptep);
+		unsigned long n = vmv_pte_page_run(w, ptep, addr, end, up);
+		pte_t pte;
 
+		if (n) {
+			ptep += n - 1;
+			addr += (n - 1) << PAGE_SHIFT;
+			continue;
+		}
+		pte = ptep_get(ptep);
 		if (pte_none(pte) || vmv_pte_extends_run(w, pte, addr, up))
 			continue;
 		l.addr = addr;
