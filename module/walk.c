@@ -167,43 +167,29 @@ static bool vmv_swap_extends_run(const struct vmv_leaf *r, pte_t pte)
 }
 
 /*
- * The common cases of a dense mapping, without a full decode: @pte holds
- * the next swap slot of a pending swap run, or maps the next frame of the
- * pending run with the same raw bits and the same permissions above.  What
- * may still differ page by page is what the run records from struct page;
- * the frame is known to have one (same subsection as the previous frame,
- * not the zero page).
+ * A swap PTE that continues the pending swap run, without a full decode
+ * (page runs are continued by vmv_pte_page_run()).
  */
-static bool vmv_pte_extends_run(struct vmv_walk *w, pte_t pte,
-				unsigned long addr, u32 up)
+static bool vmv_pte_extends_swap_run(struct vmv_walk *w, pte_t pte,
+				     unsigned long addr, u32 up)
 {
 	struct vmv_leaf *r = w->run;
-	unsigned long pfn;
 
-	if (!w->fast || r->end != addr || up != w->fast_up)
-		return false;
-	if (r->type == VMV_T_SWAP) {
-		if (!vmv_swap_extends_run(r, pte))
-			return false;
-		r->end += PAGE_SIZE;
-		return true;
-	}
-	if ((pte_val(pte) & PTE_FLAGS_MASK) != w->fast_bits)
-		return false;
-	pfn = pte_pfn(pte);
-	if (pfn != r->pfn + ((r->end - r->addr) >> PAGE_SHIFT) ||
-	    !(pfn & (PAGES_PER_SUBSECTION - 1)) || is_zero_pfn(pfn) ||
-	    !vmv_page_matches_run(pfn_to_page(pfn), r))
+	if (!w->fast || r->type != VMV_T_SWAP || r->end != addr ||
+	    up != w->fast_up || !vmv_swap_extends_run(r, pte))
 		return false;
 	r->end += PAGE_SIZE;
 	return true;
 }
 
 /*
- * The dense case in one tight loop: consume the PTEs from @ptep on that
- * continue the pending page run, keeping what they are compared with in
- * locals (only the PTE and its struct page are read per page).  Returns
- * how many were consumed.
+ * The dense case in one tight loop, without a full decode: consume the
+ * PTEs from @ptep on that map the next frame of the pending page run with
+ * the same raw bits under the same permissions above, keeping what they
+ * are compared with in locals (only the PTE and its struct page are read
+ * per page).  What may still differ page by page is what the run records
+ * from struct page; the frame is known to have one (same subsection as
+ * the previous frame, not the zero page).  Returns how many were consumed.
  */
 static unsigned long vmv_pte_page_run(struct vmv_walk *w, pte_t *ptep,
 				      unsigned long addr, unsigned long end,
@@ -252,7 +238,7 @@ static int walk_pte_range(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 			continue;
 		}
 		pte = ptep_get(ptep);
-		if (pte_none(pte) || vmv_pte_extends_run(w, pte, addr, up))
+		if (pte_none(pte) || vmv_pte_extends_swap_run(w, pte, addr, up))
 			continue;
 		l.addr = addr;
 		l.end = addr + PAGE_SIZE;
