@@ -3,7 +3,8 @@
  * vmview `pages`: every record against /proc/PID/pagemap and against what
  * the test did to its own memory (anonymous, zero page, file, stack, heap,
  * code, private file COW, accessed/dirty/soft-dirty, mprotect, PROT_NONE,
- * fork COW, swap, THP, its clipping and its split, hugetlb), both modes
+ * fork COW, swap, THP, its clipping and its split, hugetlb), map counts
+ * against /proc/kpagecount where runs must split on them, both modes
  * against each other, and format=bin against the text form.
  */
 #include "kselftest_harness.h"
@@ -77,16 +78,19 @@ static int same_leaf(const struct vmv_leaf *a, const struct vmv_leaf *b,
 	return 0;
 }
 
-/* mode=runs expanded page by page says what mode=pages says. */
-static int runs_expand_to_pages(const void *p, size_t npages)
+/*
+ * mode=runs expanded page by page says what mode=pages says: the walker's
+ * fast paths (runs) against the full decode of every leaf (pages).
+ */
+static int runs_expand_to_pages_of(pid_t pid, const void *p, size_t npages)
 {
 	struct vmv_pages runs, pages;
-	uint64_t va, s = (uintptr_t)p;
+	uint64_t va, s = (uintptr_t)p, e = s + npages * VMV_PAGE;
 	int ret = 0;
 
-	if (self_pages(p, npages, "runs", &runs))
+	if (vmv_get_pages(pid, s, e, "runs", &runs))
 		return -1;
-	if (self_pages(p, npages, "pages", &pages)) {
+	if (vmv_get_pages(pid, s, e, "pages", &pages)) {
 		vmv_pages_free(&runs);
 		return -1;
 	}
@@ -98,6 +102,91 @@ static int runs_expand_to_pages(const void *p, size_t npages)
 	vmv_pages_free(&runs);
 	vmv_pages_free(&pages);
 	return ret;
+}
+
+static int runs_expand_to_pages(const void *p, size_t npages)
+{
+	return runs_expand_to_pages_of(getpid(), p, npages);
+}
+
+/*
+ * Every page record in [s, e) has the map count /proc/kpagecount gives
+ * its frames: each frame of a PTE record, the first frame of each huge
+ * page of a PMD record (whose count is its head page's).
+ */
+static int maps_match_kpagecount(const struct vmv_pages *pg, uint64_t s,
+				 uint64_t e)
+{
+	const struct vmv_leaf *l;
+	uint64_t va, cnt;
+
+	for (va = s; va < e; va += VMV_PAGE) {
+		l = vmv_leaf_at(pg, va);
+		if (!l || l->type != VMV_T_PAGE ||
+		    (l->level == VMV_L_PMD && va % VMV_PMD_SIZE))
+			continue;
+		if (kpagecount_get(vmv_leaf_pfn(l, va), &cnt))
+			return vmv_fail("/proc/kpagecount: %s", strerror(errno));
+		if ((long)cnt != l->map)
+			return vmv_fail("0x%llx: map=%ld, kpagecount %llu",
+					(unsigned long long)va, l->map,
+					(unsigned long long)cnt);
+	}
+	return 0;
+}
+
+/* A child that leaves its copy of our memory alone until *@cmd closes. */
+static pid_t idle_child(int *cmd)
+{
+	int fds[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(fds[1]);
+		while (read(fds[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(fds[0]);
+	*cmd = fds[1];
+	return pid;
+}
+
+static void idle_child_end(pid_t pid, int cmd)
+{
+	close(cmd);
+	waitpid(pid, NULL, 0);
+}
+
+/* A 2 MiB-aligned region of @n THPs, or NULL with *@why set. */
+static char *thp_region(size_t n, const char **why)
+{
+	char *p;
+	size_t i;
+
+	*why = "transparent hugepages disabled";
+	if (vmv_thp_never())
+		return NULL;
+	*why = "mmap failed";
+	p = vmv_mmap_aligned(n * VMV_PMD_SIZE, VMV_PMD_SIZE,
+			     PROT_READ | PROT_WRITE);
+	if (!p)
+		return NULL;
+	madvise(p, n * VMV_PMD_SIZE, MADV_HUGEPAGE);
+	vmv_touch_write(p, n * 512);
+	*why = "the region did not get THPs";
+	for (i = 0; i < n; i++) {
+		if (!is_thp(pagemap_pfn(pagemap_get(0, (uintptr_t)p +
+						    i * VMV_PMD_SIZE)))) {
+			munmap(p, n * VMV_PMD_SIZE);
+			return NULL;
+		}
+	}
+	return p;
 }
 
 TEST(anon_4k_matches_pagemap)
@@ -723,6 +812,103 @@ TEST(thp_is_one_pmd_leaf)
 	vmv_pages_free(&pg);
 	EXPECT_VMV(runs_expand_to_pages(p, 512));
 	munmap(p, VMV_PMD_SIZE);
+}
+
+/*
+ * Runs end where the frames' map counts change, even where frames and
+ * entries continue.  A THP split into PTEs gives 511 contiguous frames; a
+ * child shares them all; the parent then copies ten of them on write, so
+ * in the child those ten are mapped once and their neighbours twice.
+ */
+TEST(runs_split_where_map_counts_differ)
+{
+	const char *why;
+	struct vmv_pages pg;
+	uint64_t s, e;
+	char *p = thp_region(1, &why);
+	int cmd;
+	pid_t pid;
+	size_t i;
+
+	if (!p)
+		SKIP(return, "%s", why);
+	s = (uintptr_t)p;
+	e = s + VMV_PMD_SIZE;
+	ASSERT_EQ(0, madvise(p + 5 * VMV_PAGE, VMV_PAGE, MADV_DONTNEED));
+	pid = idle_child(&cmd);
+	ASSERT_LT(0, pid);
+	for (i = 100; i < 110; i++)
+		p[i * VMV_PAGE] = 'c';
+
+	ASSERT_VMV(vmv_get_pages(pid, s, e, "runs", &pg));
+	EXPECT_EQ(512, vmv_check_pagemap(&pg, pid, s, e)) TH_LOG("%s", vmv_err);
+	EXPECT_VMV(maps_match_kpagecount(&pg, s, e));
+	ASSERT_EQ((size_t)4, pg.n);
+	EXPECT_EQ(5ULL, pg.v[0].pages);
+	EXPECT_EQ(s + 6 * VMV_PAGE, pg.v[1].start);
+	EXPECT_EQ(94ULL, pg.v[1].pages);
+	EXPECT_EQ(s + 100 * VMV_PAGE, pg.v[2].start);
+	EXPECT_EQ(10ULL, pg.v[2].pages);
+	EXPECT_EQ(402ULL, pg.v[3].pages);
+	EXPECT_EQ(1, pg.v[2].map);
+	for (i = 0; i < pg.n; i++) {
+		EXPECT_EQ(VMV_L_PTE, pg.v[i].level);
+		EXPECT_FALSE(pg.v[i].excl);
+		if (i != 2)
+			EXPECT_EQ(2, pg.v[i].map);
+	}
+	vmv_pages_free(&pg);
+	EXPECT_VMV(runs_expand_to_pages_of(pid, p, 512));
+	idle_child_end(pid, cmd);
+	munmap(p, VMV_PMD_SIZE);
+}
+
+/*
+ * The same at PMD level: eight THPs shared with a child; the parent
+ * writes the first page of the fourth, which splits its own mapping of it
+ * and copies that page.  In the child the fourth is still one PMD leaf,
+ * now counted differently: its record stands alone, whether or not the
+ * huge pages around it are contiguous and merge.
+ */
+TEST(huge_runs_split_where_map_counts_differ)
+{
+	const size_t n = 8;
+	const char *why;
+	struct vmv_pages pg;
+	const struct vmv_leaf *l, *other;
+	uint64_t s, e, third;
+	char *p = thp_region(n, &why);
+	int cmd;
+	pid_t pid;
+	size_t i;
+
+	if (!p)
+		SKIP(return, "%s", why);
+	s = (uintptr_t)p;
+	e = s + n * VMV_PMD_SIZE;
+	third = s + 3 * VMV_PMD_SIZE;
+	pid = idle_child(&cmd);
+	ASSERT_LT(0, pid);
+	p[3 * VMV_PMD_SIZE] = 'c';
+
+	ASSERT_VMV(vmv_get_pages(pid, s, e, "runs", &pg));
+	EXPECT_EQ((long)n * 512, vmv_check_pagemap(&pg, pid, s, e))
+		TH_LOG("%s", vmv_err);
+	EXPECT_VMV(maps_match_kpagecount(&pg, s, e));
+	for (i = 0; i < pg.n; i++)
+		EXPECT_EQ(VMV_L_PMD, pg.v[i].level);
+	l = vmv_leaf_at(&pg, third);
+	ASSERT_NE(NULL, l);
+	EXPECT_EQ(third, l->start);
+	EXPECT_EQ(512ULL, l->pages);
+	other = vmv_leaf_at(&pg, s);
+	ASSERT_NE(NULL, other);
+	EXPECT_NE(other->map, l->map);
+	TH_LOG("%zu records for %zu huge pages", pg.n, n);
+	vmv_pages_free(&pg);
+	EXPECT_VMV(runs_expand_to_pages_of(pid, p, n * 512));
+	idle_child_end(pid, cmd);
+	munmap(p, n * VMV_PMD_SIZE);
 }
 
 TEST(hugetlb_is_pmd_leaf)

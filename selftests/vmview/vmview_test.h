@@ -548,10 +548,6 @@ static inline int vmv_parse_leaf(const char *line, struct vmv_leaf *l)
 static inline int vmv_check_leaf(const struct vmv_leaf *l,
 				 const struct vmv_leaf *prev)
 {
-	/* One huge leaf per line; runs of 4 KiB leaves may be longer. */
-	uint64_t lp = l->level == VMV_L_PTE ? UINT64_MAX :
-		      vmv_level_pages(l->level);
-
 	if (l->start >= l->end || (l->start | l->end) & (VMV_PAGE - 1))
 		return vmv_fail("bad range 0x%llx-0x%llx",
 				(unsigned long long)l->start,
@@ -561,11 +557,6 @@ static inline int vmv_check_leaf(const struct vmv_leaf *l,
 				(unsigned long long)l->pages,
 				(unsigned long long)l->start,
 				(unsigned long long)l->end);
-	if (l->pages > lp)
-		return vmv_fail("%s leaf at 0x%llx with pages=%llu",
-				vmv_level_names[l->level],
-				(unsigned long long)l->start,
-				(unsigned long long)l->pages);
 	if ((l->type == VMV_T_PAGE || l->type == VMV_T_ZERO) && !l->has_pfn)
 		return vmv_fail("present leaf at 0x%llx without pfn=",
 				(unsigned long long)l->start);
@@ -593,8 +584,9 @@ static inline int vmv_leaf_push(struct vmv_pages *p, const struct vmv_leaf *l)
 }
 
 /*
- * A huge leaf is whole (aligned, full size) unless it straddles the start
- * or the end of the range, where it is clipped.
+ * A huge record is made of whole leaves (aligned; one in mode=pages, any
+ * number in mode=runs) unless it straddles the start or the end of the
+ * range, where it is clipped.
  */
 static inline int vmv_check_huge(const struct vmv_leaf *l,
 				 const struct vmv_ver *v)
@@ -609,8 +601,10 @@ static inline int vmv_check_huge(const struct vmv_leaf *l,
 				vmv_level_names[l->level],
 				(unsigned long long)l->start,
 				(unsigned long long)l->end);
-	if (l->end - l->start != size && l->start % size == 0 &&
-	    l->end % size == 0)
+	/* Whole leaves: one per record in mode=pages, any number in runs. */
+	if (l->start % size == 0 && l->end % size == 0 &&
+	    (strcmp(v->mode, "pages") ? (l->end - l->start) % size :
+	     l->end - l->start != size))
 		return vmv_fail("%s leaf 0x%llx-0x%llx of the wrong size",
 				vmv_level_names[l->level],
 				(unsigned long long)l->start,
@@ -821,16 +815,28 @@ static inline uint64_t pagemap_pfn(uint64_t ent)
 	return ent & PM_PFN_MASK;
 }
 
-static inline int kpageflags_get(uint64_t pfn, uint64_t *flags)
+/* One 8-byte entry per frame of /proc/kpageflags or /proc/kpagecount. */
+static inline int kpage_get(const char *path, uint64_t pfn, uint64_t *v)
 {
-	int fd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t r;
 
 	if (fd < 0)
 		return -errno;
-	r = pread(fd, flags, 8, (off_t)pfn * 8);
+	r = pread(fd, v, 8, (off_t)pfn * 8);
 	close(fd);
 	return r == 8 ? 0 : -EIO;
+}
+
+static inline int kpageflags_get(uint64_t pfn, uint64_t *flags)
+{
+	return kpage_get("/proc/kpageflags", pfn, flags);
+}
+
+/* The frame's mapcount as the kernel counts it (page_mapcount()). */
+static inline int kpagecount_get(uint64_t pfn, uint64_t *count)
+{
+	return kpage_get("/proc/kpagecount", pfn, count);
 }
 
 /*
