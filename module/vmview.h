@@ -80,11 +80,11 @@ typedef int (*vmv_emit_fn)(struct vmv_walk *w, const struct vmv_leaf *run);
  * @merge: merge leaves into runs (else one run per leaf)
  * @next: after a VMV_STOP, where to resume
  * @budget: table entries that may still be visited in this lock hold
- * @fast: @run's last leaf was a PTE: a page whose raw flag bits are
- *	@fast_bits, or a swap entry, under effective upper permissions
- *	@fast_up
- * @fast_bits: see @fast
- * @fast_up: see @fast
+ * @fast: @run may be continued without a full decode: VMV_L_PTE when
+ *	its last leaf was a present PTE or a swap entry, VMV_L_PMD when it
+ *	was a present huge PMD; 0 when not
+ * @fast_val: the raw value of that last entry
+ * @fast_up: the effective upper permissions it was decoded under
  */
 struct vmv_walk {
 	struct mm_struct *mm;
@@ -95,8 +95,8 @@ struct vmv_walk {
 	bool merge;
 	unsigned long next;
 	long budget;
-	bool fast;
-	u64 fast_bits;
+	u8 fast;
+	u64 fast_val;
 	u32 fast_up;
 };
 

@@ -24,16 +24,20 @@
  *    under the write lock (6.1).  So every table reachable through a live
  *    VMA stays allocated while we hold the read lock.
  *
- * 3. An entry changes under us.  Entries are read once with READ_ONCE()
- *    (ptep_get(), vmv_pmdp_get()) and decoded from that snapshot, never
- *    re-read.  Upper levels (PGD, P4D, PUD table entries) only go from none
- *    to a table under a read lock.  A PMD can also go from none to huge,
- *    huge to none (zap) and huge to table (THP split): a PMD that looks
- *    huge is re-read under pmd_lock() and decoded there; if it has become
- *    a table we walk the table.  PTEs are read under the PTE table's lock
- *    (pte_offset_map_lock()), so the struct page behind a present PTE stays
- *    mapped, and so referenced, while we look at it (as pagemap does).
- *    A PUD leaf is re-read under pud_lock().
+ * 3. An entry changes under us.  Entries are read with READ_ONCE()
+ *    (ptep_get(), vmv_pmdp_get()), and each decision about an entry (decode
+ *    it, or compare it with the run it may continue) is made from one
+ *    snapshot: the MMU may set A and D under any lock.  Upper levels (PGD,
+ *    P4D, PUD table entries) only go from none to a table under a read
+ *    lock.  A PMD can also go from none to huge, huge to none (zap) and
+ *    huge to table (THP split): a PMD that looks huge is re-read under
+ *    pmd_lock() and decoded there; if it has become a table we walk the
+ *    table.  The leaves after it in the same table that continue its run
+ *    are read under the same lock (pmd_lock() is one lock per PMD table),
+ *    at most the chunk's budget of them.  PTEs are read under the PTE
+ *    table's lock (pte_offset_map_lock()), so the struct page behind a
+ *    present PTE stays mapped, and so referenced, while we look at it (as
+ *    pagemap does).  A PUD leaf is re-read under pud_lock().
  *
  * 4. hugetlb PMD sharing.  huge_pmd_unshare() can drop a PMD table from a
  *    live hugetlb VMA under a read-locked mmap; it requires the mapping's
@@ -100,7 +104,7 @@ static int vmv_walk_leaf(struct vmv_walk *w, struct vmv_leaf *l)
 	struct vmv_leaf *r = w->run;
 	int ret;
 
-	w->fast = false;
+	w->fast = 0;
 	l->vma_start = w->vma->vm_start;
 	if (w->merge && vmv_run_continues(r, l)) {
 		r->end = l->end;
@@ -129,7 +133,7 @@ int vmv_walk_flush(struct vmv_walk *w)
 {
 	int ret;
 
-	w->fast = false;
+	w->fast = 0;
 	if (!w->run->type)
 		return 0;
 	ret = w->emit(w, w->run);
@@ -138,15 +142,18 @@ int vmv_walk_flush(struct vmv_walk *w)
 	return ret;
 }
 
-/* Does @page record what the run @r records: mapcount, owner, exclusivity? */
-static bool vmv_page_matches_run(struct page *page, const struct vmv_leaf *r)
+/*
+ * Does @page record what the pending run records: mapcount, owner,
+ * exclusivity?  The run's values come in as arguments so that the loops
+ * below keep them in registers.
+ */
+static __always_inline bool vmv_page_matches(struct page *page,
+					     int mapcount, bool anon,
+					     bool excl)
 {
-	bool anon = PageAnon(page);
-	bool run_anon = r->src == VMV_SRC_ANON;
-
-	if (page_mapcount(page) != r->mapcount || anon != run_anon)
+	if (page_mapcount(page) != mapcount || PageAnon(page) != anon)
 		return false;
-	return !anon || !!PageAnonExclusive(page) == r->excl;
+	return !anon || PageAnonExclusive(page) == excl;
 }
 
 /* A swap PTE holding the next slot of the pending swap run @r? */
@@ -175,7 +182,7 @@ static bool vmv_pte_extends_swap_run(struct vmv_walk *w, pte_t pte,
 {
 	struct vmv_leaf *r = w->run;
 
-	if (!w->fast || r->type != VMV_T_SWAP || r->end != addr ||
+	if (w->fast != VMV_L_PTE || r->type != VMV_T_SWAP || r->end != addr ||
 	    up != w->fast_up || !vmv_swap_extends_run(r, pte))
 		return false;
 	r->end += PAGE_SIZE;
@@ -183,36 +190,73 @@ static bool vmv_pte_extends_swap_run(struct vmv_walk *w, pte_t pte,
 }
 
 /*
+ * After a leaf was decoded and given to the run: may the entries after it
+ * be compared with it instead of decoded?  Only present entries (a
+ * PROT_NONE entry's frame bits are inverted) of page runs, and swap PTEs.
+ */
+static void vmv_fast_set(struct vmv_walk *w, const struct vmv_leaf *l,
+			 u64 val, u32 up)
+{
+	w->fast = 0;
+	if (!w->merge || (l->type == VMV_T_PAGE && !(val & _PAGE_PRESENT)))
+		return;
+	if (l->type == VMV_T_PAGE || (l->type == VMV_T_SWAP &&
+				      l->level == VMV_L_PTE))
+		w->fast = l->level;
+	w->fast_val = val;
+	w->fast_up = up;
+}
+
+/* The pending run is a page run that @level entries at @addr may continue. */
+static bool vmv_fast_page_run(struct vmv_walk *w, int level,
+			      unsigned long addr, u32 up)
+{
+	const struct vmv_leaf *r = w->run;
+
+	return w->fast == level && r->type == VMV_T_PAGE && r->end == addr &&
+	       up == w->fast_up;
+}
+
+/*
  * The dense case in one tight loop, without a full decode: consume the
  * PTEs from @ptep on that map the next frame of the pending page run with
- * the same raw bits under the same permissions above, keeping what they
- * are compared with in locals (only the PTE and its struct page are read
- * per page).  What may still differ page by page is what the run records
- * from struct page; the frame is known to have one (same subsection as
- * the previous frame, not the zero page).  Returns how many were consumed.
+ * the same bits under the same permissions above.  Such a PTE is present
+ * and its value is the last one's plus PAGE_SIZE: one comparison checks
+ * frame and bits.  What may still differ page by page is what the run
+ * records from struct page.  The loop stays within the subsection of the
+ * run's last frame, whose struct pages are contiguous in every memory
+ * model, and stops short of the zero page.  Returns how many were
+ * consumed.
  */
 static unsigned long vmv_pte_page_run(struct vmv_walk *w, pte_t *ptep,
 				      unsigned long addr, unsigned long end,
 				      u32 up)
 {
 	struct vmv_leaf *r = w->run;
-	unsigned long next, n = 0;
-	u64 bits = w->fast_bits;
+	unsigned long next, max, n, zero = my_zero_pfn(0);
+	u64 val = w->fast_val;
+	struct page *page;
+	int mapcount = r->mapcount;
+	bool anon = r->src == VMV_SRC_ANON, excl = r->excl;
 
-	if (!w->fast || r->type != VMV_T_PAGE || r->end != addr ||
-	    up != w->fast_up)
+	if (!vmv_fast_page_run(w, VMV_L_PTE, addr, up))
 		return 0;
 	next = r->pfn + ((r->end - r->addr) >> PAGE_SHIFT);
-	for (; addr < end; addr += PAGE_SIZE, ptep++, next++, n++) {
-		pte_t pte = ptep_get(ptep);
-
-		if ((pte_val(pte) & PTE_FLAGS_MASK) != bits ||
-		    pte_pfn(pte) != next ||
-		    !(next & (PAGES_PER_SUBSECTION - 1)) || is_zero_pfn(next) ||
-		    !vmv_page_matches_run(pfn_to_page(next), r))
+	if (!(next & (PAGES_PER_SUBSECTION - 1)))
+		return 0;
+	max = min((end - addr) >> PAGE_SHIFT,
+		  PAGES_PER_SUBSECTION - (next & (PAGES_PER_SUBSECTION - 1)));
+	if (zero >= next && zero - next < max)
+		max = zero - next;
+	page = pfn_to_page(next);
+	for (n = 0; n < max; n++) {
+		val += PAGE_SIZE;
+		if (pte_val(ptep_get(ptep + n)) != val ||
+		    !vmv_page_matches(page + n, mapcount, anon, excl))
 			break;
 	}
 	r->end += n << PAGE_SHIFT;
+	w->fast_val += n << PAGE_SHIFT;
 	return n;
 }
 
@@ -229,16 +273,18 @@ static int walk_pte_range(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 		return 0;
 	w->budget -= (end - addr) >> PAGE_SHIFT;
 	for (ptep = start; addr < end; ptep++, addr += PAGE_SIZE) {
-		unsigned long n = vmv_pte_page_run(w, ptep, addr, end, up);
-		pte_t pte;
+		pte_t pte = ptep_get(ptep);
+		unsigned long n;
 
+		if (pte_none(pte))
+			continue;
+		n = vmv_pte_page_run(w, ptep, addr, end, up);
 		if (n) {
 			ptep += n - 1;
 			addr += (n - 1) << PAGE_SHIFT;
 			continue;
 		}
-		pte = ptep_get(ptep);
-		if (pte_none(pte) || vmv_pte_extends_swap_run(w, pte, addr, up))
+		if (vmv_pte_extends_swap_run(w, pte, addr, up))
 			continue;
 		l.addr = addr;
 		l.end = addr + PAGE_SIZE;
@@ -246,10 +292,7 @@ static int walk_pte_range(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 		ret = vmv_walk_leaf(w, &l);
 		if (ret)
 			break;
-		w->fast = w->merge && l.level == VMV_L_PTE &&
-			  (l.type == VMV_T_PAGE || l.type == VMV_T_SWAP);
-		w->fast_bits = pte_val(pte) & PTE_FLAGS_MASK;
-		w->fast_up = up;
+		vmv_fast_set(w, &l, pte_val(pte), up);
 	}
 	pte_unmap_unlock(start, ptl);
 	return ret;
@@ -270,11 +313,48 @@ bool vmv_pmd_is_leaf(struct vm_area_struct *vma, pmd_t pmd)
 	       pmd_devmap(pmd) || is_swap_pmd(pmd);
 }
 
+/*
+ * Huge PMD leaves from @pmdp on that continue the pending page run, under
+ * the lock already held for the one before (one lock per PMD table): as
+ * in vmv_pte_page_run(), each one's value is the last one's plus PMD_SIZE,
+ * and only struct page is looked at.  Spends budget like the walk.
+ * Returns where it stopped, @addr if it consumed nothing.
+ */
+static unsigned long vmv_pmd_page_run(struct vmv_walk *w, pmd_t *pmdp,
+				      unsigned long addr, unsigned long end)
+{
+	struct vmv_leaf *r = w->run;
+	unsigned long next;
+	u64 val = w->fast_val;
+	int mapcount = r->mapcount;
+	bool anon = r->src == VMV_SRC_ANON, excl = r->excl;
+
+	for (; addr < end && w->budget > 0; addr = next, pmdp++) {
+		unsigned long pfn = r->pfn + ((r->end - r->addr) >> PAGE_SHIFT);
+
+		next = pmd_addr_end(addr, end);
+		if (pmd_val(vmv_pmdp_get(pmdp)) != val + PMD_SIZE ||
+		    !pfn_valid(pfn) ||
+		    !vmv_page_matches(pfn_to_page(pfn), mapcount, anon, excl))
+			break;
+		val += PMD_SIZE;
+		r->end = next;
+		w->budget--;
+	}
+	w->fast_val = val;
+	return addr;
+}
+
+/*
+ * A huge PMD leaf at @addr, and after it (*@next up to @end) the leaves of
+ * the same table that continue its run, all under the table's lock.
+ * Advances *@next past what it consumed.
+ */
 static int walk_pmd_leaf(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
-			 unsigned long end, u32 up)
+			 unsigned long *next, unsigned long end, u32 up)
 {
 	struct vmv_leaf l;
-	spinlock_t *ptl;	/* the entry's page table lock */
+	spinlock_t *ptl;	/* the table's page table lock */
 	pmd_t pmd;
 	int ret = 0;
 
@@ -286,16 +366,21 @@ static int walk_pmd_leaf(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 	}
 	if (!pmd_none(pmd)) {
 		l.addr = addr;
-		l.end = end;
+		l.end = *next;
 		vmv_leaf_huge(&l, w->vma, pmd_val(pmd), up, VMV_L_PMD);
 		ret = vmv_walk_leaf(w, &l);
+	}
+	if (!pmd_none(pmd) && !ret) {
+		vmv_fast_set(w, &l, pmd_val(pmd), up);
+		if (vmv_fast_page_run(w, VMV_L_PMD, *next, up))
+			*next = vmv_pmd_page_run(w, pmdp + 1, *next, end);
 	}
 	spin_unlock(ptl);
 	return ret;
 }
 
 static int walk_pmd_entry(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
-			  unsigned long end, u32 up)
+			  unsigned long *next, unsigned long end, u32 up)
 {
 	pmd_t pmd = vmv_pmdp_get(pmdp);
 	int ret;
@@ -303,7 +388,7 @@ static int walk_pmd_entry(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 	if (pmd_none(pmd))
 		return 0;
 	if (vmv_pmd_is_leaf(w->vma, pmd)) {
-		ret = walk_pmd_leaf(w, pmdp, addr, end, up);
+		ret = walk_pmd_leaf(w, pmdp, addr, next, end, up);
 		if (ret != VMV_AGAIN)
 			return ret;
 		/* Split under us: a table now, and it stays one. */
@@ -313,7 +398,7 @@ static int walk_pmd_entry(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 	}
 	if (pmd_bad(pmd))
 		return 0;
-	return walk_pte_range(w, pmdp, addr, end, vmv_eff(up, pmd_val(pmd)));
+	return walk_pte_range(w, pmdp, addr, *next, vmv_eff(up, pmd_val(pmd)));
 }
 
 static int walk_pmd_range(struct vmv_walk *w, pud_t *pudp, unsigned long addr,
@@ -327,10 +412,12 @@ static int walk_pmd_range(struct vmv_walk *w, pud_t *pudp, unsigned long addr,
 		next = pmd_addr_end(addr, end);
 		if (vmv_out_of_budget(w, addr))
 			return VMV_STOP;
-		ret = walk_pmd_entry(w, pmdp, addr, next, up);
+		ret = walk_pmd_entry(w, pmdp, addr, &next, end, up);
 		if (ret)
 			return ret;
-	} while (pmdp++, addr = next, addr != end);
+		/* Entries spanned by [addr, next): a run of leaves, or one. */
+		pmdp += ((next - 1) >> PMD_SHIFT) - (addr >> PMD_SHIFT) + 1;
+	} while (addr = next, addr != end);
 	return 0;
 }
 
@@ -485,7 +572,7 @@ int vmv_walk_vma(struct vmv_walk *w, struct vm_area_struct *vma,
 		i_mmap_lock_read(mapping);
 	}
 	w->vma = vma;
-	w->fast = false;
+	w->fast = 0;
 	ret = walk_pgd_range(w, start, end);
 	if (mapping)
 		i_mmap_unlock_read(mapping);
