@@ -20,6 +20,17 @@
 
 static struct dentry *vmv_dir;
 
+/*
+ * Output buffers of closed files, kept for the next open: allocating
+ * 64 KiB costs as much as a short walk (init_on_alloc clears every page).
+ * At most VMV_BUF_CACHE are kept, until module exit.  A reader only ever
+ * gets the bytes its own pass wrote ([pos, len)), never what a recycled
+ * buffer held before.
+ */
+#define VMV_BUF_CACHE	4
+static char *vmv_buf_cache[VMV_BUF_CACHE];
+static DEFINE_SPINLOCK(vmv_buf_lock);
+
 static const struct vmv_view *const vmv_views[] = {
 	&vmv_vmas_view,
 	&vmv_pages_view,
@@ -157,6 +168,40 @@ static void vmv_rewind(struct vmv_file *f)
 		memset(f->state, 0, f->view->state_size);
 }
 
+static char *vmv_buf_get(void)
+{
+	char *buf = NULL;
+	int i;
+
+	spin_lock(&vmv_buf_lock);
+	for (i = 0; i < VMV_BUF_CACHE && !buf; i++)
+		swap(buf, vmv_buf_cache[i]);
+	spin_unlock(&vmv_buf_lock);
+	return buf ?: kvmalloc(VMV_BUF_SIZE, GFP_KERNEL);
+}
+
+static void vmv_buf_put(char *buf)
+{
+	int i;
+
+	spin_lock(&vmv_buf_lock);
+	for (i = 0; i < VMV_BUF_CACHE && buf; i++)
+		if (!vmv_buf_cache[i])
+			swap(buf, vmv_buf_cache[i]);
+	spin_unlock(&vmv_buf_lock);
+	kvfree(buf);
+}
+
+static void vmv_buf_cache_free(void)
+{
+	int i;
+
+	for (i = 0; i < VMV_BUF_CACHE; i++) {
+		kvfree(vmv_buf_cache[i]);
+		vmv_buf_cache[i] = NULL;
+	}
+}
+
 static void vmv_req_default(struct vmv_req *req)
 {
 	memset(req, 0, sizeof(*req));
@@ -168,7 +213,8 @@ static void vmv_file_free(struct vmv_file *f)
 {
 	vmv_req_release(&f->req);
 	kfree(f->state);
-	kvfree(f->buf);
+	if (f->buf)
+		vmv_buf_put(f->buf);
 	kfree(f);
 }
 
@@ -187,7 +233,7 @@ static int vmv_open(struct inode *inode, struct file *file)
 	f->view = view;
 	mutex_init(&f->lock);
 	vmv_req_default(&f->req);
-	f->buf = kvmalloc(VMV_BUF_SIZE, GFP_KERNEL);
+	f->buf = vmv_buf_get();
 	if (view->state_size)
 		f->state = kzalloc(view->state_size, GFP_KERNEL);
 	if (!f->buf || (view->state_size && !f->state)) {
@@ -421,6 +467,7 @@ static void __exit vmv_exit(void)
 {
 	debugfs_remove_recursive(vmv_dir);
 	vmv_target_exit();
+	vmv_buf_cache_free();
 }
 
 module_init(vmv_init);
