@@ -16,6 +16,9 @@
  * Output: one line per measurement, KEY=VALUE, for scripts/bench/run.
  *
  * Usage: vmbench WORKLOAD [-r RUNS] [-s SIZE_MIB] [-p PAGES] [-v VIRT_GIB] [-F]
+ *        vmbench WORKLOAD -l CONTENDER -t SECONDS [...]
+ *                                       one contender in a loop, for a
+ *                                       profiler (scripts/bench/profile)
  *        vmbench fault [-s SIZE_MIB]    fault latency, with and without a
  *                                       concurrent vmview reader
  */
@@ -54,6 +57,8 @@ struct opts {
 	unsigned long pages;
 	unsigned long virt_gib;
 	bool fixed;		/* reserve: the same 64 pages whatever the size */
+	const char *loop;	/* -l: only this contender, in a loop */
+	double seconds;		/* -t: for this long */
 };
 
 struct run {
@@ -608,6 +613,32 @@ static int bench(const struct opts *o, int w)
 	return 0;
 }
 
+/* One contender, again and again: what a sampling profiler looks at. */
+static int loop(const struct opts *o, int w)
+{
+	struct result res = { 0 };
+	pid_t pid = spawn(o, w);
+	double t0 = now(), end = t0 + o->seconds;
+	unsigned long n = 0;
+
+	printf("loop=%s contender=%s ready\n", o->workload, o->loop);
+	do {
+		if (!strcmp(o->loop, "pagemap"))
+			pagemap_route(pid, &res, PAGEMAP_CAP_S);
+		else if (!strcmp(o->loop, "text"))
+			text_route(pid, &res);
+		else
+			bin_route(pid, &res);
+		n++;
+	} while (now() < end);
+	printf("loop=%s contender=%s passes=%lu mean_s=%.6f pages=%" PRIu64 "\n",
+	       o->workload, o->loop, n, (now() - t0) / n, res.pages);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	free(res.r);
+	return 0;
+}
+
 /* Fault latency of a process, alone and while vmview walks it. */
 static void fault_pass(const char *label, size_t len)
 {
@@ -654,6 +685,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: vmbench WORKLOAD [-r RUNS] [-s SIZE_MIB] [-p PAGES] [-v VIRT_GIB] [-F]\n"
+		"       vmbench WORKLOAD -l pagemap|text|bin -t SECONDS [options]\n"
 		"       vmbench fault [-s SIZE_MIB]\n"
 		"workloads: dense4k thp sparse2m reserve vmas file swapped\n");
 	exit(2);
@@ -664,8 +696,14 @@ int main(int argc, char **argv)
 	struct opts o = { .runs = 5 };
 	int c, w;
 
-	while ((c = getopt(argc, argv, "r:s:p:v:F")) != -1) {
+	while ((c = getopt(argc, argv, "r:s:p:v:Fl:t:")) != -1) {
 		switch (c) {
+		case 'l':
+			o.loop = optarg;
+			break;
+		case 't':
+			o.seconds = atof(optarg);
+			break;
 		case 'F':
 			o.fixed = true;
 			break;
@@ -687,6 +725,9 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc - 1 || o.runs < 1 || o.runs > MAX_RUNS)
 		usage();
+	if (o.loop && (o.seconds <= 0 || (strcmp(o.loop, "pagemap") &&
+			strcmp(o.loop, "text") && strcmp(o.loop, "bin"))))
+		usage();
 	o.workload = argv[optind];
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(o.workload, "fault")) {
@@ -699,7 +740,7 @@ int main(int argc, char **argv)
 			continue;
 		if (!o.size_mib)
 			o.size_mib = workloads[w].size_mib;
-		return bench(&o, w);
+		return o.loop ? loop(&o, w) : bench(&o, w);
 	}
 	usage();
 	return 2;
