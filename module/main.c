@@ -212,7 +212,6 @@ static void vmv_req_default(struct vmv_req *req)
 static void vmv_file_free(struct vmv_file *f)
 {
 	vmv_req_release(&f->req);
-	kfree(f->state);
 	if (f->buf)
 		vmv_buf_put(f->buf);
 	kfree(f);
@@ -227,16 +226,16 @@ static int vmv_open(struct inode *inode, struct file *file)
 	ret = vmv_may_open(file);
 	if (ret)
 		return ret;
-	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	/* The view's state follows the struct, in the same allocation. */
+	f = kzalloc(sizeof(*f) + view->state_size, GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
 	f->view = view;
+	f->state = f + 1;
 	mutex_init(&f->lock);
 	vmv_req_default(&f->req);
 	f->buf = vmv_buf_get();
-	if (view->state_size)
-		f->state = kzalloc(view->state_size, GFP_KERNEL);
-	if (!f->buf || (view->state_size && !f->state)) {
+	if (!f->buf) {
 		vmv_file_free(f);
 		return -ENOMEM;
 	}
@@ -443,9 +442,10 @@ static int __init vmv_init(void)
 		goto err_dir;
 	}
 	for (i = 0; i < ARRAY_SIZE(vmv_views); i++) {
-		d = debugfs_create_file(vmv_views[i]->name, vmv_views[i]->mode,
-					vmv_dir, (void *)vmv_views[i],
-					&vmv_fops);
+		const struct vmv_view *v = vmv_views[i];
+
+		d = debugfs_create_file_unsafe(v->name, v->mode, vmv_dir,
+					       (void *)v, &vmv_fops);
 		if (IS_ERR(d)) {
 			ret = PTR_ERR(d);
 			goto err_dir;
@@ -459,9 +459,11 @@ err_dir:
 }
 
 /*
- * debugfs_remove_recursive() waits for operations in flight; an open file
- * holds a reference on the module (fops owner), so rmmod is refused while
- * any file is open.
+ * An open file holds a reference on the module (fops owner): rmmod is
+ * refused while any file is open, so no file operation can be in flight
+ * here.  That is why the files can be debugfs' "unsafe" kind, without a
+ * proxy allocated per open and a reference taken per operation; an open
+ * racing with this exit is refused by debugfs (-ENXIO, module going).
  */
 static void __exit vmv_exit(void)
 {

@@ -58,8 +58,18 @@ static void vmv_pages_print(struct vmv_file *f, const struct vmv_leaf *l)
 	vmv_puts(f, "\n");
 }
 
-/* Called under a page table lock: format only. */
-static int vmv_pages_emit(struct vmv_walk *w, const struct vmv_leaf *run)
+/**
+ * vmv_pages_emit() - the pages file's sink: print one run
+ * @w: walk state; ->priv is the open file
+ * @run: the complete run
+ *
+ * Not static so that the walker can call it directly (INDIRECT_CALL_1()):
+ * it is the sink of the hot path.
+ *
+ * Context: may run under a page table lock: formats only.
+ * Return: 0, or VMV_STOP when the buffer has no room for a line.
+ */
+int vmv_pages_emit(struct vmv_walk *w, const struct vmv_leaf *run)
 {
 	struct vmv_file *f = w->priv;
 

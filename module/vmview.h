@@ -9,6 +9,8 @@
 #include <linux/mutex.h>
 #include <linux/fs.h>
 #include <linux/mm_types.h>
+#include <linux/huge_mm.h>
+#include <linux/hugetlb_inline.h>
 #include <uapi/vmview.h>
 
 #define VMV_BUF_SIZE	(64 * 1024)	/* per open file, whatever the target */
@@ -180,6 +182,9 @@ void vmv_target_exit(void);
 void vmv_req_release(struct vmv_req *req);
 unsigned long vmv_user_top(void);
 
+/* pages.c */
+int vmv_pages_emit(struct vmv_walk *w, const struct vmv_leaf *run);
+
 /* walk.c */
 int vmv_mm_begin(struct vmv_file *f);
 void vmv_mm_end(struct vmv_file *f);
@@ -191,8 +196,24 @@ int vmv_walk_chunk(struct vmv_file *f, struct vmv_walk *w, unsigned long end,
 int vmv_walk_vma(struct vmv_walk *w, struct vm_area_struct *vma,
 		 unsigned long start, unsigned long end);
 int vmv_walk_flush(struct vmv_walk *w);
-bool vmv_pmd_is_leaf(struct vm_area_struct *vma, pmd_t pmd);
 bool vmv_pud_is_leaf(struct vm_area_struct *vma, pud_t pud);
+
+/**
+ * vmv_pmd_is_leaf() - does this PMD map memory itself (or say where it went)?
+ * @vma: the VMA it belongs to
+ * @pmd: snapshot of the entry, not none
+ *
+ * Inline: the walker asks it of every PMD entry.
+ *
+ * Context: any.
+ * Return: true for a THP, devmap, hugetlb or migration entry; false for a
+ * PTE table.
+ */
+static inline bool vmv_pmd_is_leaf(struct vm_area_struct *vma, pmd_t pmd)
+{
+	return is_vm_hugetlb_page(vma) || pmd_trans_huge(pmd) ||
+	       pmd_devmap(pmd) || is_swap_pmd(pmd);
+}
 
 /* leaf.c */
 u32 vmv_eff(u32 up, u64 val);

@@ -61,6 +61,7 @@
 #include <linux/hugetlb.h>
 #include <linux/huge_mm.h>
 #include <linux/pid.h>
+#include <linux/indirect_call_wrapper.h>
 #include "compat.h"
 #include "vmview.h"
 
@@ -98,6 +99,12 @@ static bool vmv_run_continues(const struct vmv_leaf *r,
 	}
 }
 
+/* The pages file's sink is the hot one: a direct call under retpolines. */
+static int vmv_emit(struct vmv_walk *w, const struct vmv_leaf *run)
+{
+	return INDIRECT_CALL_1(w->emit, vmv_pages_emit, w, run);
+}
+
 /* A decoded leaf: extend the pending run with it, or emit the run. */
 static int vmv_walk_leaf(struct vmv_walk *w, struct vmv_leaf *l)
 {
@@ -111,7 +118,7 @@ static int vmv_walk_leaf(struct vmv_walk *w, struct vmv_leaf *l)
 		return 0;
 	}
 	if (r->type) {
-		ret = w->emit(w, r);
+		ret = vmv_emit(w, r);
 		if (ret) {
 			w->next = l->addr;
 			return ret;
@@ -136,7 +143,7 @@ int vmv_walk_flush(struct vmv_walk *w)
 	w->fast = 0;
 	if (!w->run->type)
 		return 0;
-	ret = w->emit(w, w->run);
+	ret = vmv_emit(w, w->run);
 	if (!ret)
 		w->run->type = 0;
 	return ret;
@@ -298,62 +305,65 @@ static int walk_pte_range(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 	return ret;
 }
 
-/**
- * vmv_pmd_is_leaf() - does this PMD map memory itself (or say where it went)?
- * @vma: the VMA it belongs to
- * @pmd: snapshot of the entry, not none
- *
- * Context: any.
- * Return: true for a THP, devmap, hugetlb or migration entry; false for a
- * PTE table.
- */
-bool vmv_pmd_is_leaf(struct vm_area_struct *vma, pmd_t pmd)
-{
-	return is_vm_hugetlb_page(vma) || pmd_trans_huge(pmd) ||
-	       pmd_devmap(pmd) || is_swap_pmd(pmd);
-}
-
 /*
  * Huge PMD leaves from @pmdp on that continue the pending page run, under
- * the lock already held for the one before (one lock per PMD table): as
- * in vmv_pte_page_run(), each one's value is the last one's plus PMD_SIZE,
- * and only struct page is looked at.  Spends budget like the walk.
- * Returns where it stopped, @addr if it consumed nothing.
+ * the lock already held for the one before: as in vmv_pte_page_run(),
+ * each one's value is the last one's plus PMD_SIZE, and only its struct
+ * page is looked at.  Takes them from *@next up to @end within the budget,
+ * and advances *@next past them.  Returns how many it took.
  */
 static unsigned long vmv_pmd_page_run(struct vmv_walk *w, pmd_t *pmdp,
-				      unsigned long addr, unsigned long end)
+				      unsigned long *next, unsigned long end,
+				      u32 up)
 {
 	struct vmv_leaf *r = w->run;
-	unsigned long next;
+	unsigned long pfn, n;
 	u64 val = w->fast_val;
 	int mapcount = r->mapcount;
 	bool anon = r->src == VMV_SRC_ANON, excl = r->excl;
 
-	for (; addr < end && w->budget > 0; addr = next, pmdp++) {
-		unsigned long pfn = r->pfn + ((r->end - r->addr) >> PAGE_SHIFT);
-
-		next = pmd_addr_end(addr, end);
-		if (pmd_val(vmv_pmdp_get(pmdp)) != val + PMD_SIZE ||
-		    !pfn_valid(pfn) ||
+	if (!vmv_fast_page_run(w, VMV_L_PMD, *next, up))
+		return 0;
+	pfn = r->pfn + ((r->end - r->addr) >> PAGE_SHIFT);
+	for (n = 0; *next < end && w->budget > 0; n++, pfn += PTRS_PER_PMD) {
+		val += PMD_SIZE;
+		if (pmd_val(vmv_pmdp_get(pmdp + n)) != val || !pfn_valid(pfn) ||
 		    !vmv_page_matches(pfn_to_page(pfn), mapcount, anon, excl))
 			break;
-		val += PMD_SIZE;
-		r->end = next;
+		*next = pmd_addr_end(*next, end);
+		r->end = *next;
 		w->budget--;
 	}
-	w->fast_val = val;
-	return addr;
+	w->fast_val += n * PMD_SIZE;
+	return n;
+}
+
+/* One huge PMD leaf, not none, under its table's lock: decode it. */
+static int vmv_pmd_leaf(struct vmv_walk *w, pmd_t pmd, unsigned long addr,
+			unsigned long end, u32 up)
+{
+	struct vmv_leaf l;
+	int ret;
+
+	l.addr = addr;
+	l.end = end;
+	vmv_leaf_huge(&l, w->vma, pmd_val(pmd), up, VMV_L_PMD);
+	ret = vmv_walk_leaf(w, &l);
+	if (!ret)
+		vmv_fast_set(w, &l, pmd_val(pmd), up);
+	return ret;
 }
 
 /*
- * A huge PMD leaf at @addr, and after it (*@next up to @end) the leaves of
- * the same table that continue its run, all under the table's lock.
- * Advances *@next past what it consumed.
+ * The huge PMD leaf at @addr, and the huge leaves after it in the same
+ * table up to @end, all under the table's lock (one lock per PMD table)
+ * and within the budget: those that continue a run in a tight loop, the
+ * others decoded.  Advances *@next past the last one it took.
  */
-static int walk_pmd_leaf(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
-			 unsigned long *next, unsigned long end, u32 up)
+static int walk_pmd_leaves(struct vmv_walk *w, pmd_t *pmdp,
+			   unsigned long addr, unsigned long *next,
+			   unsigned long end, u32 up)
 {
-	struct vmv_leaf l;
 	spinlock_t *ptl;	/* the table's page table lock */
 	pmd_t pmd;
 	int ret = 0;
@@ -364,16 +374,19 @@ static int walk_pmd_leaf(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 		spin_unlock(ptl);
 		return VMV_AGAIN;
 	}
-	if (!pmd_none(pmd)) {
-		l.addr = addr;
-		l.end = *next;
-		vmv_leaf_huge(&l, w->vma, pmd_val(pmd), up, VMV_L_PMD);
-		ret = vmv_walk_leaf(w, &l);
-	}
-	if (!pmd_none(pmd) && !ret) {
-		vmv_fast_set(w, &l, pmd_val(pmd), up);
-		if (vmv_fast_page_run(w, VMV_L_PMD, *next, up))
-			*next = vmv_pmd_page_run(w, pmdp + 1, *next, end);
+	while (!pmd_none(pmd)) {
+		ret = vmv_pmd_leaf(w, pmd, addr, *next, up);
+		if (ret)
+			break;
+		pmdp += vmv_pmd_page_run(w, pmdp + 1, next, end, up);
+		if (*next == end || w->budget <= 0)
+			break;
+		pmd = vmv_pmdp_get(++pmdp);
+		if (pmd_none(pmd) || !vmv_pmd_is_leaf(w->vma, pmd))
+			break;
+		addr = *next;
+		*next = pmd_addr_end(addr, end);
+		w->budget--;
 	}
 	spin_unlock(ptl);
 	return ret;
@@ -388,7 +401,7 @@ static int walk_pmd_entry(struct vmv_walk *w, pmd_t *pmdp, unsigned long addr,
 	if (pmd_none(pmd))
 		return 0;
 	if (vmv_pmd_is_leaf(w->vma, pmd)) {
-		ret = walk_pmd_leaf(w, pmdp, addr, next, end, up);
+		ret = walk_pmd_leaves(w, pmdp, addr, next, end, up);
 		if (ret != VMV_AGAIN)
 			return ret;
 		/* Split under us: a table now, and it stays one. */
