@@ -94,13 +94,22 @@ def table(rows):
 
 
 def series(rows, name):
+    """contender -> [(x, t)]: a point measured by several processes (the
+    run repeats the virt series) is the median of their medians."""
     pts = {}
     for r in rows:
         if r.get("series") != name or "contender" not in r:
             continue
-        pts.setdefault(r["contender"], []).append(
-            (float(r["x"]), seconds(r["median_s"])))
-    return {k: sorted(v) for k, v in pts.items()}
+        pts.setdefault(r["contender"], {}).setdefault(
+            float(r["x"]), []).append(seconds(r["median_s"]))
+    return {k: sorted((x, sorted(ts)[len(ts) // 2]) for x, ts in v.items())
+            for k, v in pts.items()}
+
+
+def repeats(rows, name):
+    xs = [r["x"] for r in rows
+          if r.get("series") == name and r.get("contender") == "bin"]
+    return max((xs.count(x) for x in xs), default=0)
 
 
 def series_table(rows, name, xlabel):
@@ -120,9 +129,12 @@ def series_table(rows, name, xlabel):
     if len(b) > 1 and name == "virt":
         ts = [t for _, t in b]
         out.append("")
+        n = repeats(rows, name)
         out.append("vmview bin from %g to %g GiB of reservation: %.2f× "
-                   "(target: within 2×)" % (b[0][0], b[-1][0],
-                                            max(ts) / min(ts)))
+                   "(target: within 2×)%s" % (
+                       b[0][0], b[-1][0], max(ts) / min(ts),
+                       "; each size measured in %d processes, the median "
+                       "of their medians" % n if n > 1 else ""))
     return out
 
 
