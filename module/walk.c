@@ -198,18 +198,17 @@ static bool vmv_pte_extends_swap_run(struct vmv_walk *w, pte_t pte,
 
 /*
  * After a leaf was decoded and given to the run: may the entries after it
- * be compared with it instead of decoded?  Only present entries (a
- * PROT_NONE entry's frame bits are inverted) of page runs, and swap PTEs.
+ * be compared with it instead of decoded?  Present PTEs and PMD leaves of
+ * page runs (a PROT_NONE entry's frame bits are inverted), and swap PTEs.
  */
 static void vmv_fast_set(struct vmv_walk *w, const struct vmv_leaf *l,
 			 u64 val, u32 up)
 {
-	w->fast = 0;
-	if (!w->merge || (l->type == VMV_T_PAGE && !(val & _PAGE_PRESENT)))
-		return;
-	if (l->type == VMV_T_PAGE || (l->type == VMV_T_SWAP &&
-				      l->level == VMV_L_PTE))
-		w->fast = l->level;
+	bool page = l->type == VMV_T_PAGE && (val & _PAGE_PRESENT) &&
+		    (l->level == VMV_L_PTE || l->level == VMV_L_PMD);
+	bool swap = l->type == VMV_T_SWAP && l->level == VMV_L_PTE;
+
+	w->fast = w->merge && (page || swap) ? l->level : 0;
 	w->fast_val = val;
 	w->fast_up = up;
 }
